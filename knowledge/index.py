@@ -1,0 +1,184 @@
+"""Index: Corpus → an index folder (clause store, FAISS vectors, BM25), written atomically; and back.
+
+Layout under the index dir:
+    builds/<key>/   manifest.json, documents.json, clauses.json, dense.faiss, bm25/
+    current         symlink → builds/<key>, swapped atomically (os.replace) after a build
+The key hashes the sources, the dictionary, the model and the pipeline version, so a stale
+index is detected by comparing keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.config import KnowledgeSettings
+from knowledge.embed import Embedder
+from knowledge.errors import IndexMissingError
+from knowledge.sources import load_corpus, read_text, source_files
+from knowledge.tokenize import Tokenizer
+from knowledge.types import Clause, Corpus, Document
+
+log = logging.getLogger(__name__)
+PIPELINE_VERSION = "1"
+FILES = ("manifest.json", "documents.json", "clauses.json", "dense.faiss", "bm25")
+REBUILD_HINT = "rebuild it with: python -m knowledge build (or make index)"
+
+
+@dataclass
+class LoadedIndex:
+    """Everything search needs, in memory."""
+
+    path: Path
+    key: str
+    documents: list[Document]
+    clauses: list[Clause]
+    dense: object  # faiss.Index
+    bm25: object  # bm25s.BM25
+
+    @property
+    def doc_titles(self) -> dict[str, str]:
+        return {d.doc_number: d.title for d in self.documents}
+
+
+def index_key(settings: KnowledgeSettings, embedder: Embedder) -> str:
+    """Sources + dictionary + model + pipeline version → the hex key an up-to-date index carries."""
+    h = hashlib.sha256(f"pipeline:{PIPELINE_VERSION}\nmodel:{embedder.fingerprint}\n".encode())
+    h.update(settings.userdict.read_bytes())
+    for path in source_files(settings.sources_dir):
+        h.update(f"\nsource:{path.name}\n".encode())
+        h.update(read_text(path).encode())
+    return h.hexdigest()
+
+
+def clause_text_for_search(clause: Clause) -> str:
+    """A clause → the text both retrievers see: its innermost heading, then its text."""
+    heading = clause.path[-1] if clause.path and clause.path[0] not in ("导语", "结语") else ""
+    return f"{heading}：{clause.text}" if heading else clause.text
+
+
+def build(settings: KnowledgeSettings, embedder: Embedder, progress: bool = True) -> Path:
+    """Sources → a new complete index build, made current atomically; → the build folder."""
+    key = index_key(settings, embedder)
+    corpus = load_corpus(settings.sources_dir)
+    builds = settings.index_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    final = builds / key[:16]
+    if not _complete(final, key):
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
+        try:
+            _write(tmp, key, corpus, settings, embedder, progress)
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    _point_current(settings.index_dir, final)
+    _prune(builds, keep={final.name}, count=settings.keep_builds)
+    return final
+
+
+def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, embedder: Embedder, progress: bool) -> None:
+    """Write every index file of a build into folder, manifest last."""
+    import bm25s
+    import faiss
+
+    started = time.perf_counter()
+    texts = [clause_text_for_search(c) for c in corpus.clauses]
+    vectors = embedder.encode(texts, progress=progress)
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors)
+    faiss.write_index(dense, str(folder / "dense.faiss"))
+    tokenizer = Tokenizer(settings.userdict)
+    bm25 = bm25s.BM25()
+    bm25.index([tokenizer.tokens(t) or ["∅"] for t in texts], show_progress=False)
+    bm25.save(str(folder / "bm25"), show_progress=False)
+    _write_json(folder / "documents.json", [d.to_dict() for d in corpus.documents])
+    _write_json(folder / "clauses.json", [c.to_dict() for c in corpus.clauses])
+    manifest = {
+        "key": key, "pipeline": PIPELINE_VERSION, "model": str(embedder.path), "dim": int(vectors.shape[1]),
+        "clauses": len(corpus.clauses), "documents": [d.doc_number for d in corpus.documents],
+        "skipped_sources": corpus.skipped_sources, "build_seconds": round(time.perf_counter() - started, 2),
+    }
+    _write_json(folder / "manifest.json", manifest)
+
+
+def _write_json(path: Path, data) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _complete(folder: Path, key: str) -> bool:
+    """True when folder holds a finished build with this key."""
+    try:
+        return json.loads((folder / "manifest.json").read_text())["key"] == key and all((folder / f).exists() for f in FILES)
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def _point_current(index_dir: Path, build: Path) -> None:
+    """Swap the 'current' symlink to build in one atomic rename."""
+    link = index_dir / "current"
+    tmp = index_dir / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(build, index_dir), tmp)
+    os.replace(tmp, link)
+
+
+def _prune(builds: Path, keep: set[str], count: int) -> None:
+    """Delete old builds beyond the newest `count` (never the kept ones) and stray temp folders."""
+    olds = sorted((p for p in builds.iterdir() if p.is_dir() and p.name not in keep and not p.name.startswith(".tmp-")),
+                  key=lambda p: p.stat().st_mtime, reverse=True)
+    for p in olds[max(0, count - len(keep)):]:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def current_key(settings: KnowledgeSettings) -> str | None:
+    """The key of the current build, or None when there is none."""
+    try:
+        return json.loads((settings.index_dir / "current" / "manifest.json").read_text())["key"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def load(settings: KnowledgeSettings) -> LoadedIndex:
+    """The current build → LoadedIndex; a missing or corrupt build raises IndexMissingError naming the path."""
+    import bm25s
+    import faiss
+
+    folder = settings.index_dir / "current"
+    if not folder.exists():
+        raise IndexMissingError(f"{folder}: no index (setting KNOWLEDGE_INDEX_DIR); {REBUILD_HINT}")
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        documents = [Document.from_dict(d) for d in json.loads((folder / "documents.json").read_text("utf-8"))]
+        clauses = [Clause.from_dict(c) for c in json.loads((folder / "clauses.json").read_text("utf-8"))]
+        dense = faiss.read_index(str(folder / "dense.faiss"))
+        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+    except Exception as exc:  # any unreadable file means the same thing to the operator
+        raise IndexMissingError(f"{folder.resolve()}: index is corrupt ({type(exc).__name__}: {exc}); {REBUILD_HINT}") from exc
+    if dense.ntotal != len(clauses) or manifest.get("clauses") != len(clauses):
+        raise IndexMissingError(f"{folder.resolve()}: index is inconsistent ({dense.ntotal} vectors, {len(clauses)} clauses); {REBUILD_HINT}")
+    return LoadedIndex(folder.resolve(), manifest["key"], documents, clauses, dense, bm25)
+
+
+def ensure(settings: KnowledgeSettings, embedder: Embedder, rebuild: bool = True) -> LoadedIndex:
+    """Load the index, first rebuilding it when missing or stale (or raising when rebuild=False)."""
+    key = index_key(settings, embedder)
+    if current_key(settings) != key:
+        if not rebuild:
+            raise IndexMissingError(f"{settings.index_dir / 'current'}: index missing or stale for the sources in {settings.sources_dir}; {REBUILD_HINT}")
+        log.warning("index missing or stale: rebuilding from %s", settings.sources_dir)
+        build(settings, embedder)
+    return load(settings)

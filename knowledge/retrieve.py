@@ -1,0 +1,166 @@
+"""Retrieval: a citizen's question → ranked clauses and an `answerable` flag.
+
+Query: control characters dropped, 繁→简 and Cantonese → Mandarin, colloquial words expanded
+with policy terms. Two retrievers: BM25 over jieba tokens and cosine over m3e-small vectors.
+Fusion over the union of both candidate lists: cosine + weighted query-normalised BM25 +
+weighted IDF coverage of the question's words (synonyms count for the colloquial word).
+`answerable` compares a linear confidence (best cosine, coverage of the top clauses, share of
+words the documents never use) with a threshold fitted by benchmarks/calibrate.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from knowledge.config import KnowledgeSettings
+from knowledge.embed import Embedder
+from knowledge.errors import QueryError
+from knowledge.index import LoadedIndex
+from knowledge.normalize import clean_query
+from knowledge.tokenize import Tokenizer
+from knowledge.types import Hit, SearchResult
+
+CANDIDATES = 50
+BM25_WEIGHT = 0.15  # weight of the query-normalised BM25 score next to the cosine
+CLAUSE_COVERAGE_WEIGHT = 0.4  # weight of the IDF-weighted share of query words a clause contains
+UNOFFICIAL_PENALTY = 0.02  # text found only in an unofficial copy ranks below equal official text
+# answerable ⇔ cosine + COVERAGE_WEIGHT·coverage − OOV_WEIGHT·oov ≥ ANSWERABLE_THRESHOLD, fitted by
+# benchmarks/calibrate.py on benchmarks/questions.yaml (every out-of-scope question refused).
+COVERAGE_WEIGHT = 0.14  # IDF-weighted share of the question's words found in the top clauses
+OOV_WEIGHT = 0.04  # share of the question's words the documents never use
+ANSWERABLE_THRESHOLD = 0.806
+COVERAGE_DEPTH = 3
+_CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+class Lexicon:
+    """Colloquial → policy term expansions from the synonyms file."""
+
+    def __init__(self, path: Path):
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        self.terms = {str(k): [str(t) for t in v] for k, v in data.items()}
+        self._keys = sorted(self.terms, key=len, reverse=True)
+
+    def keys_in(self, query: str) -> list[str]:
+        """A simplified query → the colloquial words it contains, longest match first, no overlaps."""
+        found, rest = [], query
+        for key in self._keys:
+            if key in rest:
+                found.append(key)
+                rest = rest.replace(key, " ")
+        return found
+
+    def expand(self, query: str) -> list[str]:
+        """A simplified query → policy terms for the colloquial words it contains (no repeats)."""
+        terms = [t for key in self.keys_in(query) for t in self.terms[key]]
+        return [t for t in dict.fromkeys(terms) if t not in query]
+
+
+class Retriever:
+    """Hybrid search over one loaded index."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: KnowledgeSettings):
+        self.index, self.embedder, self.settings = index, embedder, settings
+        self.tokenizer = Tokenizer(settings.userdict)
+        self.lexicon = Lexicon(settings.synonyms)
+        self._titles = index.doc_titles
+
+    @functools.cached_property
+    def _vocab(self) -> dict:
+        return self.index.bm25.vocab_dict
+
+    @functools.cached_property
+    def _idf(self) -> dict[str, float]:
+        n, df = len(self.index.clauses), Counter()
+        for clause in self.index.clauses:
+            df.update(set(self.tokenizer.tokens(clause.text)))
+        return {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()} | {"": math.log((n + 1) / 0.5)}
+
+    def prepare(self, query: str) -> tuple[str, str, list[str]]:
+        """A raw query → (clean query, text to embed, keyword tokens); empty raises QueryError."""
+        if not isinstance(query, str) or not query.strip():
+            raise QueryError("请输入您要咨询的问题。")
+        clean = clean_query(query, self.settings.max_query_chars)
+        extra = self.lexicon.expand(clean)
+        dense_text = f"{clean}（{'、'.join(extra)}）" if extra else clean
+        tokens = self.tokenizer.tokens(clean) + [t for e in extra for t in self.tokenizer.tokens(e)]
+        return clean, dense_text, tokens
+
+    def search(self, query: str, k: int = 5) -> SearchResult:
+        """One question → SearchResult with up to k hits."""
+        return self.search_many([query], k)[0]
+
+    def search_many(self, queries: list[str], k: int = 5) -> list[SearchResult]:
+        """Questions → SearchResults in the same order (vectors computed in one batch)."""
+        prepared = [self.prepare(q) for q in queries]
+        searchable = [i for i, p in enumerate(prepared) if _CONTENT.search(p[0])]
+        vectors = self.embedder.encode([prepared[i][1] for i in searchable]) if searchable else None
+        results = [SearchResult(q, False, []) for q in queries]
+        for row, i in enumerate(searchable):
+            results[i] = self._rank(queries[i], vectors[row : row + 1], prepared[i][2], k)
+        return results
+
+    def _rank(self, query: str, vector: np.ndarray, tokens: list[str], k: int) -> SearchResult:
+        """One query's vector and tokens → fused ranking and the answerable decision."""
+        clauses = self.index.clauses
+        n = len(clauses)
+        dense_scores, dense_ids = self.index.dense.search(vector, min(CANDIDATES, n))
+        known = list(dict.fromkeys(t for t in tokens if t in self._vocab))
+        keyword = self.index.bm25.get_scores(known) if known else np.zeros(n, dtype=np.float32)
+        candidates = list(dict.fromkeys([int(i) for i in dense_ids[0] if i >= 0] + [int(i) for i in np.argsort(-keyword)[:CANDIDATES]]))
+        dense = dict(zip((int(i) for i in dense_ids[0]), (float(s) for s in dense_scores[0])))
+        floor = float(dense_scores[0][-1])  # candidates outside the dense top-N get the N-th cosine
+        best_kw = float(keyword.max()) if n else 0.0
+        words = self.query_words(clean_query(query, self.settings.max_query_chars))
+        base = {i: dense.get(i, floor) + BM25_WEIGHT * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
+        fused = {
+            i: base[i] + CLAUSE_COVERAGE_WEIGHT * _coverage(words, self._search_text(i)) - UNOFFICIAL_PENALTY * (not clauses[i].official)
+            for i in candidates
+        }
+        order = sorted(fused, key=fused.get, reverse=True)
+        # the answerable evidence looks at the ranking before word coverage was rewarded
+        top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
+        evidence = {"cosine": float(dense_scores[0][0]), "coverage": _coverage(words, top_text), "oov": self._oov(words)}
+        evidence["confidence"] = confidence(evidence)
+        hits = [Hit(clauses[i], self._titles.get(clauses[i].doc_number, ""), fused[i]) for i in order[:k]]
+        return SearchResult(query, evidence["confidence"] >= ANSWERABLE_THRESHOLD, hits, evidence)
+
+    def _search_text(self, i: int) -> str:
+        clause = self.index.clauses[i]
+        return clause.text + "".join(clause.path)
+
+    def query_words(self, clean: str) -> list[tuple[float, list[str]]]:
+        """A clean query → its content words as (IDF weight, forms that count as present).
+
+        A colloquial word with synonyms counts as present when it or one of its policy terms is."""
+        groups: list[tuple[float, list[str]]] = []
+        rest = clean
+        for key in self.lexicon.keys_in(clean):
+            groups.append((self._idf.get(key, 3.0), [key] + self.lexicon.terms[key]))
+            rest = rest.replace(key, " ")
+        words = list(dict.fromkeys(t for t in self.tokenizer.tokens(rest) if len(t) > 1 or t not in self._idf))
+        words = [w for w in words if not any(w != u and w in u for u in words)]  # keep the longest form
+        return groups + [(self._idf.get(w, self._idf[""]), [w]) for w in words]
+
+    def _oov(self, words: list[tuple[float, list[str]]]) -> float:
+        """Share of the query's own words (not synonym groups) that no clause uses."""
+        own = [forms[0] for _, forms in words if len(forms) == 1]
+        return sum(w not in self._idf for w in own) / len(own) if own else 1.0
+
+
+def confidence(evidence: dict[str, float], coverage_weight: float = COVERAGE_WEIGHT, oov_weight: float = OOV_WEIGHT) -> float:
+    """Evidence of a search → the score compared with ANSWERABLE_THRESHOLD."""
+    return evidence["cosine"] + coverage_weight * evidence["coverage"] - oov_weight * evidence["oov"]
+
+
+def _coverage(words: list[tuple[float, list[str]]], text: str) -> float:
+    """Weighted query words and a text → the weighted share of words present in the text."""
+    total = sum(w for w, _ in words)
+    return sum(w for w, forms in words if any(f in text for f in forms)) / total if total else 0.0

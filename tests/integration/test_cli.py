@@ -1,0 +1,59 @@
+"""The command line, run as a citizen-facing operator would: real index, real subprocesses."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from knowledge.config import ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def run(args, built_settings, stdin=None):
+    env = {**os.environ, "KNOWLEDGE_INDEX_DIR": str(built_settings.index_dir)}
+    return subprocess.run([sys.executable, "-m", "knowledge", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=300)
+
+
+def test_search_json(built_settings):
+    out = run(["search", "创业担保贷款怎么申请", "--top-k", "3", "--json"], built_settings)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) >= {"query", "answerable", "results"} and len(data["results"]) == 3
+    assert set(data["results"][0]) >= {"clause_id", "doc_number", "doc_title", "path", "text", "departments", "score", "notes"}
+
+
+def test_batch_from_stdin_one_json_line_each_in_order(built_settings):
+    queries = ["见习补贴", "", "明天天气怎么样", "留学回国创业"]
+    out = run(["search", "--top-k", "2"], built_settings, stdin="\n".join(queries) + "\n")
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [x["query"] for x in lines] == queries
+    assert lines[1]["answerable"] is False and "请输入" in lines[1]["error"]
+
+
+def test_empty_query_exits_2_with_chinese_message(built_settings):
+    out = run(["search", "  "], built_settings)
+    assert out.returncode == 2 and "请输入" in out.stderr
+
+
+def test_show_clause_with_context_and_notes(built_settings):
+    out = run(["show", "gf2017-28.p2.i5.s2"], built_settings)
+    assert out.returncode == 0, out.stderr
+    assert "国发〔2017〕28号" in out.stdout and "▶" in out.stdout and "新兴业态" in out.stdout
+    assert run(["show", "nope"], built_settings).returncode == 2
+
+
+def test_missing_index_is_reported(tmp_path, built_settings):
+    env = {**os.environ, "KNOWLEDGE_INDEX_DIR": str(tmp_path / "none")}
+    out = subprocess.run([sys.executable, "-m", "knowledge", "show", "x"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert out.returncode == 1 and str(tmp_path / "none") in out.stderr and "knowledge build" in out.stderr
+
+
+def test_eval_prints_ours_and_both_baselines(built_settings):
+    out = run(["eval", str(ROOT / "benchmarks" / "questions.yaml")], built_settings)
+    assert out.returncode == 0, out.stderr
+    assert "hybrid (this system)" in out.stdout and "BM25 over raw paragraphs" in out.stdout and "dense over raw sentences" in out.stdout

@@ -1,0 +1,58 @@
+"""Index build artifact with the real model: round trip, staleness, atomicity, corruption."""
+
+import json
+import shutil
+
+import pytest
+
+from knowledge.config import KnowledgeSettings
+from knowledge.errors import IndexMissingError, SourceError
+from knowledge.index import build, current_key, ensure, index_key, load
+from tests.conftest import OFFICIAL, SCRAPE, copy_sources
+
+pytestmark = pytest.mark.integration
+
+
+def test_round_trip(built_settings):
+    index = load(built_settings)
+    assert index.dense.ntotal == len(index.clauses) == json.loads((index.path / "manifest.json").read_text())["clauses"]
+    assert [d.doc_number for d in index.documents] == ["粤府〔2017〕101号", "国发〔2017〕28号"]
+    assert any(c.notes for c in index.clauses)
+
+
+def test_rebuild_of_same_sources_is_identical(tmp_path, embedder):
+    settings = KnowledgeSettings(index_dir=tmp_path / "i", sources_dir=copy_sources(tmp_path, OFFICIAL, SCRAPE))
+    first = build(settings, embedder, progress=False)
+    clauses = (first / "clauses.json").read_bytes()
+    second = build(settings, embedder, progress=False)
+    assert second == first and (second / "clauses.json").read_bytes() == clauses
+
+
+def test_stale_index_rebuilt_and_failed_build_keeps_previous(tmp_path, embedder):
+    sources = copy_sources(tmp_path, OFFICIAL)
+    settings = KnowledgeSettings(index_dir=tmp_path / "i", sources_dir=sources)
+    ensure(settings, embedder)
+    old_key = current_key(settings)
+    (sources / SCRAPE.name).write_bytes(SCRAPE.read_bytes())
+    assert index_key(settings, embedder) != old_key
+    with pytest.raises(IndexMissingError, match="stale"):
+        ensure(settings, embedder, rebuild=False)
+    ensure(settings, embedder)
+    new_key = current_key(settings)
+    assert new_key != old_key
+    (sources / "broken.md").write_bytes(b"\xff")
+    with pytest.raises(SourceError, match="broken.md"):
+        build(settings, embedder, progress=False)
+    assert current_key(settings) == new_key and load(settings).clauses
+    assert not list((settings.index_dir / "builds").glob(".tmp-*"))
+
+
+def test_missing_and_corrupt_index_name_the_path(tmp_path, built_settings):
+    with pytest.raises(IndexMissingError, match="no index.*python -m knowledge build"):
+        load(KnowledgeSettings(index_dir=tmp_path / "none"))
+    broken = tmp_path / "broken"
+    shutil.copytree(built_settings.index_dir, broken, symlinks=True)
+    target = (broken / "current").resolve()
+    (target / "dense.faiss").write_bytes(b"garbage")
+    with pytest.raises(IndexMissingError, match=f"{target}.*corrupt"):
+        load(KnowledgeSettings(index_dir=broken))
