@@ -136,6 +136,7 @@ def bm25_paragraphs(sources_dir: Path):
     import bm25s
     import jieba
 
+    jieba.setLogLevel(60)
     units = _raw_units(sources_dir, lambda t: re.split(r"\n\s*\n|\n(?=\S)", t))
     tokenize = lambda s: [t for t in jieba.lcut(s) if t.strip()] or ["∅"]  # noqa: E731
     bm25 = bm25s.BM25()
