@@ -1,0 +1,62 @@
+"""Records the action server keeps: handoff requests (the staff queue) and answer feedback, in SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from contextlib import closing
+from pathlib import Path
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "assistant.db"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS handoffs (id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, created REAL NOT NULL,
+    last_message TEXT, status TEXT NOT NULL DEFAULT 'waiting');
+CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, created REAL NOT NULL,
+    rating TEXT NOT NULL, clause_ids TEXT NOT NULL, question TEXT);
+"""
+
+
+def db_path() -> Path:
+    """The SQLite file: ACTIONS_DB_PATH, or var/assistant.db."""
+    return Path(os.environ.get("ACTIONS_DB_PATH") or DEFAULT_DB)
+
+
+def _connect() -> sqlite3.Connection:
+    path = db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=10)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+def add_handoff(sender_id: str, last_message: str) -> int:
+    """A conversation asking for a person → its row id in the waiting queue (one open request each)."""
+    with closing(_connect()) as conn, conn:
+        row = conn.execute("SELECT id FROM handoffs WHERE sender_id=? AND status='waiting'", (sender_id,)).fetchone()
+        if row:
+            return row[0]
+        return conn.execute("INSERT INTO handoffs (sender_id, created, last_message) VALUES (?, ?, ?)",
+                            (sender_id, time.time(), last_message)).lastrowid
+
+
+def waiting_handoffs() -> list[dict]:
+    """→ the waiting queue, oldest first."""
+    with closing(_connect()) as conn:
+        rows = conn.execute("SELECT id, sender_id, created, last_message FROM handoffs WHERE status='waiting' ORDER BY id").fetchall()
+    return [dict(zip(("id", "sender_id", "created", "last_message"), r)) for r in rows]
+
+
+def add_feedback(sender_id: str, rating: str, clause_ids: list[str], question: str) -> int:
+    """A 👍/👎 on the last answer → its row id."""
+    with closing(_connect()) as conn, conn:
+        return conn.execute("INSERT INTO feedback (sender_id, created, rating, clause_ids, question) VALUES (?, ?, ?, ?, ?)",
+                            (sender_id, time.time(), rating, json.dumps(clause_ids), question)).lastrowid
+
+
+def feedback_rows() -> list[dict]:
+    with closing(_connect()) as conn:
+        rows = conn.execute("SELECT sender_id, rating, clause_ids, question FROM feedback ORDER BY id").fetchall()
+    return [{"sender_id": s, "rating": r, "clause_ids": json.loads(c), "question": q} for s, r, c, q in rows]

@@ -1,0 +1,69 @@
+"""Policy, follow-up and out-of-scope actions on real trackers and the real index."""
+
+import pytest
+
+from actions.followup import ActionAnswerFollowup
+from actions.policy import ActionAnswerPolicy, ActionOutOfScope
+from actions.render import currency_notice, expired_deadlines
+from tests.bot_actions.conftest import TODAY, run, tracker
+
+pytestmark = pytest.mark.integration
+
+
+def test_policy_answer_quotes_and_cites(knowledge):
+    messages, events = run(ActionAnswerPolicy(), tracker("送外卖的能自己交养老保险吗"))
+    payload = messages[0]["custom"]
+    assert payload["answerable"] is True and payload["citations"]
+    cite = payload["citations"][0]
+    assert cite["text"] in messages[0]["text"] and f"（{cite['doc_number']}）" in messages[0]["text"]
+    assert {"doc_number", "doc_title", "path", "clause_id", "text"} <= set(cite)
+    assert "灵活就业人员身份" in "".join(c["text"] for c in payload["citations"])
+    assert "2017年" in messages[0]["text"] and "12333" in messages[0]["text"]
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["last_clause_ids"] == [c["clause_id"] for c in payload["citations"]]
+
+
+def test_group_slot_sharpens_the_query(knowledge):
+    messages, _ = run(ActionAnswerPolicy(), tracker("有没有创业方面的补贴", slots={"group": "高校毕业生"}))
+    assert "高校毕业生" in "".join(c["text"] + "".join(c["path"]) for c in messages[0]["custom"]["citations"])
+
+
+def test_unanswerable_question_is_honest_and_uncited(knowledge):
+    messages, _ = run(ActionAnswerPolicy(), tracker("护照过期了去哪里换"))
+    assert messages[0]["custom"]["citations"] == [] and "没有找到" in messages[0]["text"]
+    assert any(b["payload"] == "/human_handoff" for b in messages[0]["buttons"])
+
+
+def test_out_of_scope_offers_a_person(knowledge):
+    messages, _ = run(ActionOutOfScope(), tracker("讲个笑话", intent="out_of_scope"))
+    assert "12333" in messages[0]["text"] and messages[0]["buttons"]
+
+
+def test_followup_conditions_use_previous_topic(knowledge):
+    t = tracker("那需要什么条件", intent="ask_followup", slots={"last_topic": "一次性创业补贴", "last_clause_ids": []})
+    messages, _ = run(ActionAnswerFollowup(), t)
+    assert any("一次性创业补贴" in c["text"] for c in messages[0]["custom"]["citations"])
+
+
+def test_followup_validity_and_where(knowledge):
+    ids = ["yf2017-101.p6.s2"]  # 「2020 年底前建成省级公共就业创业大数据库…」
+    messages, _ = run(ActionAnswerFollowup(), tracker("这个还有效吗", "ask_followup", {"last_topic": "大数据库", "last_clause_ids": ids}))
+    assert "已经过去" in messages[0]["text"] and "12333" in messages[0]["text"]
+    messages, _ = run(ActionAnswerFollowup(), tracker("去哪里办", "ask_followup", {"last_topic": "大数据库", "last_clause_ids": ids}))
+    assert "没有规定具体的办理地点" in messages[0]["text"] and "省人力资源社会保障厅" in messages[0]["text"]
+
+
+def test_followup_without_topic_asks(knowledge):
+    messages, _ = run(ActionAnswerFollowup(), tracker("那需要什么条件", "ask_followup"))
+    assert "哪一项政策" in messages[0]["text"]
+
+
+def test_deadlines_and_currency_notice():
+    assert expired_deadlines("2018年底前建成全省自主择业信息平台", TODAY) == ["2018年底前"]
+    assert expired_deadlines("2017-2020年支持各地建设就业扶贫基地", TODAY) == ["2017-2020年"]
+    assert expired_deadlines("2030年底前完成", TODAY) == []
+    from knowledge.types import Clause
+
+    c = Clause("x", "国发〔2017〕28号", "2018年底前完成。", ["一、"])
+    notice = currency_notice([c], {"国发〔2017〕28号": {"成文": "2017-04-13"}}, TODAY)
+    assert "国发〔2017〕28号（2017年4月13日）" in notice and "「2018年底前」已经过去" in notice
