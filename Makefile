@@ -14,7 +14,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 
 run: install index
 	@echo "Starting the search API at http://127.0.0.1:$${PORT:-8000}/docs (Ctrl-C stops it)"
-	$(APP)/bin/python -m uvicorn server.main:app --host 127.0.0.1 --port $${PORT:-8000}
+	$(APP)/bin/python -m uvicorn --factory server.main:app_from_env --host 127.0.0.1 --port $${PORT:-8000}
 
 test: install
 	@# pytest exits 5 when it collected no tests: that is a failure, never a pass

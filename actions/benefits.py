@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import render
+from knowledge.answer import citation_payload, currency_notice
 from actions.knowledge_access import doc_dates, retriever
 from knowledge.benefits import benefits_for, canonical_group, default_lexicon
 
@@ -38,10 +39,10 @@ class ActionListBenefits(Action):
             scope = "（面向所有符合条件的人员）" if benefit.general else ""
             lines.append(f"{n}. {benefit.name}{scope} ——{refs}")
             for c in _one_per_doc(benefit.clauses):
-                citations.append(render.citation_payload(c, index.doc_titles.get(c.doc_number, "")) | {"benefit": benefit.name})
+                citations.append(citation_payload(c, index.doc_titles.get(c.doc_number, "")) | {"benefit": benefit.name})
                 cited.append(c)
         dates = {c.doc_number: doc_dates(c.doc_number) for c in cited}
-        lines.append("点击引用可查看条款原文。" + render.currency_notice(cited, dates))
+        lines.append("点击引用可查看条款原文。" + currency_notice(cited, dates))
         dispatcher.utter_message(**render.message("\n".join(lines), citations))
         return [SlotSet("last_topic", f"{group}的补贴和扶持政策"), SlotSet("last_clause_ids", [c.clause_id for c in cited])]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 
 from actions import render
+from knowledge.answer import HOTLINE, citation_payload, currency_notice
 from actions.knowledge_access import doc_dates, retriever
 from actions.policy import HANDOFF_BUTTON, answer
 
@@ -37,7 +38,7 @@ class ActionAnswerFollowup(Action):
     def _validity(self, dispatcher, clause_ids):
         clauses = self._clauses(clause_ids)
         dates = {c.doc_number: doc_dates(c.doc_number) for c in clauses}
-        text = "关于上一条答复所依据的条款：" + render.currency_notice(clauses, dates)
+        text = "关于上一条答复所依据的条款：" + currency_notice(clauses, dates)
         dispatcher.utter_message(**render.message(text, self._citations(clauses)))
         return []
 
@@ -47,10 +48,10 @@ class ActionAnswerFollowup(Action):
         text = "政策文件没有规定具体的办理地点和材料。"
         if departments:
             text += f"文件列明的责任单位是：{'、'.join(departments)}。"
-        text += f"具体办理请咨询户籍地或就业地的人力资源社会保障部门（公共就业服务机构），或拨打 {render.HOTLINE}。"
+        text += f"具体办理请咨询户籍地或就业地的人力资源社会保障部门（公共就业服务机构），或拨打 {HOTLINE}。"
         dispatcher.utter_message(**render.message(text, self._citations(clauses), buttons=[HANDOFF_BUTTON]))
         return []
 
     def _citations(self, clauses):
         titles = retriever().index.doc_titles
-        return [render.citation_payload(c, titles.get(c.doc_number, "")) for c in clauses]
+        return [citation_payload(c, titles.get(c.doc_number, "")) for c in clauses]

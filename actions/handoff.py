@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused
 
 from actions import render, store
+from knowledge.answer import HOTLINE
 
 
 class ActionHandoff(Action):
@@ -18,7 +19,7 @@ class ActionHandoff(Action):
                      and not (e.get("text") or "").startswith("/")), "")
         ticket = store.add_handoff(tracker.sender_id, last or "")
         text = (f"已为您转接人工服务（排队号 {ticket}），工作人员会尽快在此回复您，在此期间机器人暂停回答。"
-                f"如需立即咨询，请拨打 {render.HOTLINE}。")
+                f"如需立即咨询，请拨打 {HOTLINE}。")
         dispatcher.utter_message(**render.message(text, handoff=True))
         return [ConversationPaused()]
 

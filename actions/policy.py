@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
+from knowledge.answer import HOTLINE, citation_payload, currency_notice, quote
 from actions.knowledge_access import doc_dates, retriever
 from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.errors import QueryError
@@ -18,7 +19,7 @@ GUANGDONG = ("广东", "广州", "深圳", "珠海", "汕头", "佛山", "韶关
              "汕尾", "河源", "阳江", "清远", "东莞", "中山", "潮州", "揭阳", "云浮")
 HANDOFF_BUTTON = {"title": "转人工", "payload": "/human_handoff"}
 NO_ANSWER = ("很抱歉，现有的政策文件中没有找到能回答这个问题的条款，我不能凭猜测回答。"
-             f"您可以拨打 {render.HOTLINE} 人社服务热线，或点击「转人工」由工作人员为您解答。")
+             f"您可以拨打 {HOTLINE} 人社服务热线，或点击「转人工」由工作人员为您解答。")
 
 
 def sharpen(question: str, tracker: Tracker) -> str:
@@ -43,9 +44,9 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str) -> li
     chosen = [h for h in hits[:2] if h.score >= hits[0].score - SECOND_CLAUSE_MARGIN]
     clauses = [h.clause for h in chosen]
     dates = {c.doc_number: doc_dates(c.doc_number) for c in clauses}
-    text = "根据政策文件的规定：\n" + "\n".join(render.quote(h.clause, h.doc_title) for h in chosen)
-    text += "\n" + render.currency_notice(clauses, dates)
-    citations = [render.citation_payload(h.clause, h.doc_title) for h in chosen]
+    text = "根据政策文件的规定：\n" + "\n".join(quote(h.clause, h.doc_title) for h in chosen)
+    text += "\n" + currency_notice(clauses, dates)
+    citations = [citation_payload(h.clause, h.doc_title) for h in chosen]
     dispatcher.utter_message(**render.message(text, citations, answerable=True))
     return [SlotSet("last_topic", query), SlotSet("last_clause_ids", [c.clause_id for c in clauses])]
 
@@ -73,6 +74,6 @@ class ActionOutOfScope(Action):
     def run(self, dispatcher, tracker: Tracker, domain):
         """An off-topic message → what the assistant covers, and where else to turn."""
         text = ("抱歉，这个问题不在我能回答的范围内。我只能根据就业创业政策文件回答补贴、创业扶持、"
-                f"社保参保、培训等问题。其他事项请拨打 12345 政务服务热线或 {render.HOTLINE}，也可以转人工。")
+                f"社保参保、培训等问题。其他事项请拨打 12345 政务服务热线或 {HOTLINE}，也可以转人工。")
         dispatcher.utter_message(**render.message(text, buttons=[HANDOFF_BUTTON], answerable=False))
         return []

@@ -1,60 +1,10 @@
-"""Answers for citizens: clauses → quoted text, citations, currency notices, and the structured payload.
+"""Bot messages: text and buttons → utter_message arguments carrying the structured payload.
 
 Every bot message carries `custom`: {"text", "citations": [...], "buttons": [...]} so each channel
 (widget, WeChat, staff console) renders the same answer its own way.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-import re
-
-from knowledge.cite import citation
-from knowledge.types import Clause
-
-HOTLINE = "12333"
-ADVICE = f"政策可能已有更新，办理前请向当地人力资源社会保障部门咨询或拨打 {HOTLINE} 核实现行规定。"
-_DEADLINE = re.compile(r"(\d{4})\s*年\s*(?:底前|前|年底|内)|(\d{4})\s*[-—至到]\s*(\d{4})\s*年|于(\d{4})\s*年底")
-
-
-def citation_payload(clause: Clause, doc_title: str) -> dict:
-    """A clause → the citation object every channel receives."""
-    return {
-        "clause_id": clause.clause_id, "doc_number": clause.doc_number, "doc_title": doc_title,
-        "path": clause.path, "text": clause.text, "departments": clause.departments, "official": clause.official,
-    }
-
-
-def quote(clause: Clause, doc_title: str) -> str:
-    """A clause → 「verbatim text」 followed by its citation line."""
-    return f"「{clause.text}」\n——{citation(clause, doc_title)}"
-
-
-def expired_deadlines(text: str, today: dt.date) -> list[str]:
-    """Clause text → the deadlines or periods in it that ended before today ('2018年底前', '2017-2020年')."""
-    past = []
-    for m in _DEADLINE.finditer(text):
-        year = int(m.group(1) or m.group(3) or m.group(4))
-        if year < today.year:
-            past.append(m.group(0))
-    return past
-
-
-def currency_notice(clauses: list[Clause], dates: dict[str, dict[str, str]], today: dt.date | None = None) -> str:
-    """Cited clauses and their documents' dates → one notice on age, passed deadlines and where to check."""
-    today = today or dt.date.today()
-    issued = []
-    for number in dict.fromkeys(c.doc_number for c in clauses):
-        d = dates.get(number, {})
-        when = d.get("成文") or d.get("印发") or d.get("发布")
-        if when:
-            issued.append(f"{number}（{when[:4]}年{int(when[5:7])}月{int(when[8:10])}日）")
-    parts = [f"以上依据为{'、'.join(issued)}。" if issued else ""]
-    passed = [p for c in clauses for p in expired_deadlines(c.text, today)]
-    if passed:
-        parts.append(f"条款中的期限「{'」「'.join(dict.fromkeys(passed))}」已经过去。")
-    parts.append(ADVICE)
-    return "".join(parts)
 
 
 def message(text: str, citations: list[dict] | None = None, buttons: list[dict] | None = None, **extra) -> dict:

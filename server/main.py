@@ -1,35 +1,81 @@
-"""Gateway wiring: settings, the knowledge retriever (loaded once at start-up) and the routes."""
+"""Gateway wiring: settings, the knowledge retriever and dialogue client (opened once at start-up),
+guards, routes, channels and the static pages."""
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
-from server.routes import search
+from server.config import Settings
+from server.dialogue import RasaDialogue
+from server.middleware import BodyLimit, Metrics, RateLimit
+from server.routes import chat, ops, search, staff
+
+STATIC = Path(__file__).resolve().parent / "static"
+log = logging.getLogger(__name__)
 
 
-def create_app(retriever=None) -> FastAPI:
-    """→ the FastAPI app; the retriever is opened at start-up unless one is given (tests)."""
+def create_app(settings: Settings | None = None, retriever=None, dialogue=None) -> FastAPI:
+    """→ the app; retriever and dialogue are opened at start-up unless given (tests)."""
+    settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if retriever is None:
             from knowledge.service import open_retriever
 
-            app.state.retriever = open_retriever(rebuild=False)
-        else:
-            app.state.retriever = retriever
+            app.state.retriever = open_retriever(rebuild=False)  # a missing index stops start-up with its path
+        app.state.dialogue = dialogue or RasaDialogue(settings.rasa_url, settings.rasa_timeout_s)
+        _mount_channels(app, settings)
         yield
+        if dialogue is None:
+            await app.state.dialogue.close()
 
-    app = FastAPI(title="就业创业政策助手 API", version="0.1.0", lifespan=lifespan)
-    app.include_router(search.router)
-
-    @app.get("/healthz", tags=["ops"])
-    def healthz() -> dict:
-        return {"status": "ok"}
-
+    app = FastAPI(title="就业创业政策助手 API", version="0.2.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.retriever = retriever
+    app.add_middleware(Metrics)
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.allowed_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    for module in (ops, search, chat, staff):
+        app.include_router(module.router)
+    _pages(app)
     return app
 
 
-app = create_app()
+def _mount_channels(app: FastAPI, settings: Settings) -> None:
+    """Mount the WeChat channels that are configured (the module lists what is disabled)."""
+    try:
+        from server.channels import mount
+    except ImportError:
+        return
+    mount(app, settings, app.state.dialogue)
+
+
+def _pages(app: FastAPI) -> None:
+    """The demo page with the widget at /, the staff console at /staff, assets under /static."""
+    if not STATIC.is_dir():
+        return
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def demo() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/staff", include_in_schema=False)
+    def console() -> FileResponse:
+        return FileResponse(STATIC / "staff.html")
+
+
+def app_from_env() -> FastAPI:
+    """uvicorn factory: `uvicorn --factory server.main:app_from_env`."""
+    logging.basicConfig(level=logging.INFO)
+    return create_app()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
+from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.errors import QueryError
+from server.deps import RetrieverDep
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -16,34 +18,46 @@ class SearchRequest(BaseModel):
     query: Annotated[str, Field(max_length=2000, description="公民或坐席的问题")]
     top_k: Annotated[int, Field(ge=1, le=20)] = 5
     doc_number: str | None = None
+    group: str | None = Field(None, description="只看提到该人群的条款，如 高校毕业生")
 
 
 @router.post("/search")
-def search(body: SearchRequest, request: Request) -> dict:
+def search(body: SearchRequest, retriever: RetrieverDep) -> dict:
     """{"query", "top_k", "doc_number"?} → {"query", "answerable", "results": [...]}."""
-    retriever = request.app.state.retriever
+    filtered = body.doc_number or body.group
     try:
-        result = retriever.search(body.query, 50 if body.doc_number else body.top_k)
+        result = retriever.search(body.query, 50 if filtered else body.top_k)
     except QueryError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
     out = result.to_dict()
     if body.doc_number:
         out["results"] = [r for r in out["results"] if r["doc_number"] == body.doc_number]
+    if body.group:
+        terms = group_terms(body.group, retriever.lexicon.expand(body.group))
+        out["results"] = [r for r in out["results"] if any(t in r["text"] + "".join(r["path"]) for t in terms)]
     out["results"] = out["results"][: body.top_k]
     return out
 
 
+def group_terms(group: str, synonyms: list[str]) -> list[str]:
+    """A group name ('应届生') and its policy synonyms → the words the documents use for that group."""
+    canonical = next(filter(None, map(canonical_group, [group, *synonyms])), None)
+    return [canonical, *default_lexicon().groups[canonical]] if canonical else [group]
+
+
 @router.get("/clauses/{clause_id}")
-def clause(clause_id: str, request: Request) -> dict:
-    """A clause id → the clause with its document title, or 404."""
-    index = request.app.state.retriever.index
+def clause(clause_id: str, retriever: RetrieverDep) -> dict:
+    """A clause id → the clause, its document title and dates, and its whole item as context; or 404."""
+    index = retriever.index
     for c in index.clauses:
         if c.clause_id == clause_id:
-            return c.to_dict() | {"doc_title": index.doc_titles.get(c.doc_number, "")}
+            doc = next(d for d in index.documents if d.doc_number == c.doc_number)
+            context = [x.to_dict() for x in index.clauses if x.doc_number == c.doc_number and x.path == c.path]
+            return c.to_dict() | {"doc_title": doc.title, "doc_dates": doc.dates, "context": context}
     raise HTTPException(status_code=404, detail=f"没有编号为 {clause_id} 的条款。")
 
 
 @router.get("/documents")
-def documents(request: Request) -> list[dict]:
+def documents(retriever: RetrieverDep) -> list[dict]:
     """→ every document with its parts, dates and version notes."""
-    return [d.to_dict() for d in request.app.state.retriever.index.documents]
+    return [d.to_dict() for d in retriever.index.documents]

@@ -3,6 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
+from server.config import Settings
 from server.main import create_app
 
 pytestmark = pytest.mark.integration
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def client(retriever):
-    with TestClient(create_app(retriever)) as c:
+    with TestClient(create_app(Settings(), retriever=retriever)) as c:
         yield c
 
 

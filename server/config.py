@@ -1,0 +1,43 @@
+"""Gateway settings: read once from the environment (prefix POLICY_); secrets never live in the repo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything the gateway needs to know about its surroundings."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICY_", env_file=None)
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    actions_url: str = "http://127.0.0.1:5055"
+    rasa_timeout_s: float = 10.0
+    public_url: str = "http://127.0.0.1:8000"
+
+    staff_token: SecretStr | None = None  # required to open /staff and its API
+    max_body_bytes: int = 64 * 1024
+    rate_limit_per_minute: int = 120  # per client address
+    allowed_origins: list[str] = []  # pages allowed to embed the widget (CORS); empty = same origin only
+
+    # WeChat Official Account (公众号)
+    wechat_token: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None  # EncodingAESKey; set → 安全模式
+    wechat_app_id: str | None = None
+    wechat_app_secret: SecretStr | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    # WeCom (企业微信) self-built app
+    wecom_token: SecretStr | None = None
+    wecom_aes_key: SecretStr | None = None
+    wecom_corp_id: str | None = None
+    wecom_secret: SecretStr | None = None
+    wecom_agent_id: int | None = None
+    wecom_api_base: str = "https://qyapi.weixin.qq.com"
+    wechat_reply_deadline_s: float = 4.0  # answer passively if ready by then, else via the customer-service API
+
+    data_dir: Path = ROOT / "var"

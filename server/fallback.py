@@ -1,0 +1,24 @@
+"""Degraded mode: while the dialogue manager is down, answer policy questions straight from retrieval."""
+
+from __future__ import annotations
+
+from knowledge.answer import HOTLINE, citation_payload, currency_notice, quote
+from knowledge.errors import QueryError
+from knowledge.retrieve import Retriever
+from server.dialogue import BotMessage
+
+NOTICE = "（对话服务暂时不可用，以下为检索到的条款，暂不支持追问和转人工。）"
+
+
+def answer_from_retrieval(retriever: Retriever, text: str) -> BotMessage:
+    """A question → one cited BotMessage from the best clause, or an honest no."""
+    try:
+        result = retriever.search(text, 3)
+    except QueryError as exc:
+        return BotMessage(str(exc))
+    if not result.answerable or not result.hits:
+        return BotMessage(f"{NOTICE}\n现有政策文件中没有找到能回答这个问题的条款。请拨打 {HOTLINE} 咨询。", extra={"answerable": False, "degraded": True})
+    hit = result.hits[0]
+    dates = {d.doc_number: d.dates for d in retriever.index.documents}
+    text = f"{NOTICE}\n{quote(hit.clause, hit.doc_title)}\n{currency_notice([hit.clause], dates)}"
+    return BotMessage(text, [citation_payload(hit.clause, hit.doc_title)], extra={"answerable": True, "degraded": True})

@@ -1,0 +1,41 @@
+"""Operations: liveness, readiness (index loaded, Rasa and action server reachable) and Prometheus metrics."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+router = APIRouter(tags=["ops"])
+
+
+@router.get("/healthz")
+def healthz() -> dict:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(request: Request, response: Response) -> dict:
+    """Readiness: → each dependency's state; 503 unless all are up."""
+    settings = request.app.state.settings
+    checks = {"index": getattr(request.app.state, "retriever", None) is not None}
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        checks["rasa"] = await _up(client, f"{settings.rasa_url.rstrip('/')}/")
+        checks["actions"] = await _up(client, f"{settings.actions_url.rstrip('/')}/health")
+    if not all(checks.values()):
+        response.status_code = 503
+    return {"ready": all(checks.values()), "checks": checks}
+
+
+async def _up(client: httpx.AsyncClient, url: str) -> bool:
+    try:
+        return (await client.get(url)).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@router.get("/metrics")
+def metrics() -> Response:
+    """Prometheus text exposition."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
