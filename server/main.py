@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from server.config import Settings
 from server.dialogue import RasaDialogue
 from server.middleware import BodyLimit, Metrics, RateLimit
+from server.privacy import install_log_masking
 from server.routes import chat, ops, search, staff
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -78,4 +79,5 @@ def _pages(app: FastAPI) -> None:
 def app_from_env() -> FastAPI:
     """uvicorn factory: `uvicorn --factory server.main:app_from_env`."""
     logging.basicConfig(level=logging.INFO)
+    install_log_masking()
     return create_app()

@@ -12,6 +12,7 @@ from server.deps import DialogueDep, RetrieverDep
 from server.dialogue import DialogueUnavailable
 from server.fallback import answer_from_retrieval
 from server.metrics import ANSWERS, FALLBACKS, HANDOFFS
+from server.privacy import mask
 
 router = APIRouter(prefix="/api", tags=["chat"])
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class ChatResponse(BaseModel):
 @router.post("/chat", response_model=ChatResponse)
 async def chat(body: ChatRequest, dialogue: DialogueDep, retriever: RetrieverDep) -> dict:
     """{"sender_id", "message"} → {"messages": [{"text", "citations", "buttons"}]}."""
-    text = body.message.strip()
+    text = mask(body.message.strip())  # personal data never travels further than this line
     if not text:
         return {"messages": [{"text": "请输入您要咨询的问题。"}]}
     try:

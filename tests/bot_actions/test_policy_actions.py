@@ -4,7 +4,7 @@ import pytest
 
 from actions.followup import ActionAnswerFollowup
 from actions.policy import ActionAnswerPolicy, ActionOutOfScope
-from actions.render import currency_notice, expired_deadlines
+from knowledge.answer import currency_notice, expired_deadlines
 from tests.bot_actions.conftest import TODAY, run, tracker
 
 pytestmark = pytest.mark.integration
