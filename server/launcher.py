@@ -1,0 +1,112 @@
+"""Local launcher for `make run`: start the action server, the Rasa server and the gateway, wait until
+each answers, print the URLs, and stop all three on Ctrl-C (or when any of them dies).
+
+Usage: python -m server.launcher [--model models/policy.tar.gz]
+Ports come from POLICY_GATEWAY_PORT (8000), POLICY_RASA_PORT (5005), POLICY_ACTIONS_PORT (5055).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_PY = ROOT / ".venv" / "bin" / "python"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+
+
+def commands(model: Path, ports: dict[str, int]) -> dict[str, tuple[list[str], str]]:
+    """Model path and ports → {name: (command, URL that answers 200 when it is up)}."""
+    endpoints = os.environ.get("RASA_ENDPOINTS", str(ROOT / "bot" / "endpoints.yml"))
+    return {
+        "actions": ([str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
+                    f"http://127.0.0.1:{ports['actions']}/health"),
+        "rasa": ([str(RASA), "run", "--enable-api", "--model", str(model), "--endpoints", endpoints,
+                  "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(ports["rasa"]),
+                  "-i", "127.0.0.1"], f"http://127.0.0.1:{ports['rasa']}/"),
+        "gateway": ([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--host", "127.0.0.1",
+                     "--port", str(ports["gateway"])], f"http://127.0.0.1:{ports['gateway']}/healthz"),
+    }
+
+
+def environment(ports: dict[str, int]) -> dict[str, str]:
+    """The environment every child gets: project on PYTHONPATH, URLs of its peers."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{env.get('PYTHONPATH', '')}".rstrip(os.pathsep)
+    env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{ports['actions']}/webhook")
+    env.setdefault("TRACKER_DB", str(ROOT / "var" / "tracker.db"))
+    (ROOT / "var").mkdir(exist_ok=True)
+    env.setdefault("POLICY_RASA_URL", f"http://127.0.0.1:{ports['rasa']}")
+    env.setdefault("POLICY_ACTIONS_URL", f"http://127.0.0.1:{ports['actions']}")
+    return env
+
+
+def wait_until_up(name: str, url: str, process: subprocess.Popen, timeout_s: float) -> None:
+    """Poll url until it answers 200; raise if the process exits or the time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode} while starting (see its log above)")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{name} did not answer at {url} within {timeout_s:.0f} s")
+
+
+def stop(processes: dict[str, subprocess.Popen]) -> None:
+    """SIGTERM every child, then SIGKILL the ones still alive after 15 s."""
+    for process in processes.values():
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 15
+    for process in processes.values():
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "policy.tar.gz")
+    args = parser.parse_args()
+    ports = {name: int(os.environ.get(f"POLICY_{name.upper()}_PORT", default))
+             for name, default in (("gateway", 8000), ("rasa", 5005), ("actions", 5055))}
+    env = environment(ports)
+    processes: dict[str, subprocess.Popen] = {}
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    try:
+        for name, (command, url) in commands(args.model, ports).items():
+            print(f"starting {name}…", flush=True)
+            processes[name] = subprocess.Popen(command, cwd=ROOT, env=env)
+            wait_until_up(name, url, processes[name], timeout_s=300)
+        base = f"http://127.0.0.1:{ports['gateway']}"
+        print(f"\n  Chat demo:      {base}/\n  Staff console:  {base}/staff\n  API docs:       {base}/docs\n"
+              "  Press Ctrl-C to stop everything.\n", flush=True)
+        while all(p.poll() is None for p in processes.values()):
+            time.sleep(1)
+        dead = [n for n, p in processes.items() if p.poll() is not None]
+        print(f"{', '.join(dead)} stopped unexpectedly; stopping the rest", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping…", flush=True)
+        return 0
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        stop(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""End-to-end fixtures: a real trained Rasa model, a real action server and Rasa server on free ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from server import training
+from server.launcher import APP_PY, RASA
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout_s: float = 240) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} not up after {timeout_s} s")
+
+
+@pytest.fixture(scope="session")
+def rasa_model() -> Path:
+    """The trained model (trained once here when missing or stale; cached in models/)."""
+    if training.stale():
+        training.train()
+    return training.MODEL
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(rasa_model, built_settings, tmp_path_factory):
+    """Action server + Rasa server (SQLite tracker store) → {"rasa": url, "actions": url, "db": path, "tracker_db": path}."""
+    work = tmp_path_factory.mktemp("stack")
+    ports = {"rasa": free_port(), "actions": free_port()}
+    tracker_db = work / "tracker.db"
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        f"action_endpoint:\n  url: http://127.0.0.1:{ports['actions']}/webhook\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n", "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KNOWLEDGE_INDEX_DIR": str(built_settings.index_dir),
+           "ACTIONS_DB_PATH": str(work / "records.db")}
+    logs = {name: open(work / f"{name}.log", "w") for name in ports}
+    actions = subprocess.Popen([str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
+                               cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT)
+    rasa = subprocess.Popen([str(RASA), "run", "--enable-api", "--model", str(rasa_model), "--endpoints", str(endpoints),
+                             "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(ports["rasa"]), "-i", "127.0.0.1"],
+                            cwd=ROOT, env=env, stdout=logs["rasa"], stderr=subprocess.STDOUT)
+    try:
+        wait_for(f"http://127.0.0.1:{ports['actions']}/health", actions)
+        wait_for(f"http://127.0.0.1:{ports['rasa']}/", rasa)
+        yield {"rasa": f"http://127.0.0.1:{ports['rasa']}", "actions": f"http://127.0.0.1:{ports['actions']}",
+               "db": work / "records.db", "tracker_db": tracker_db, "logs": work}
+    finally:
+        for p in (rasa, actions):
+            p.terminate()
+        for p in (rasa, actions):
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        for f in logs.values():
+            f.close()
