@@ -30,7 +30,7 @@ def commands(model: Path, ports: dict[str, int]) -> dict[str, tuple[list[str], s
         "rasa": ([str(RASA), "run", "--enable-api", "--model", str(model), "--endpoints", endpoints,
                   "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(ports["rasa"]),
                   "-i", "127.0.0.1"], f"http://127.0.0.1:{ports['rasa']}/"),
-        "gateway": ([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--host", "127.0.0.1",
+        "gateway": ([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--ws", "none", "--host", "127.0.0.1",
                      "--port", str(ports["gateway"])], f"http://127.0.0.1:{ports['gateway']}/healthz"),
     }
 
@@ -84,7 +84,8 @@ def main() -> int:
              for name, default in (("gateway", 8000), ("rasa", 5005), ("actions", 5055))}
     env = environment(ports)
     processes: dict[str, subprocess.Popen] = {}
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         for name, (command, url) in commands(args.model, ports).items():
             print(f"starting {name}…", flush=True)
