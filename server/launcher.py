@@ -39,6 +39,7 @@ def environment(ports: dict[str, int]) -> dict[str, str]:
     """The environment every child gets: project on PYTHONPATH, URLs of its peers."""
     env = dict(os.environ)
     env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{env.get('PYTHONPATH', '')}".rstrip(os.pathsep)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no usage data leaves the machine
     env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{ports['actions']}/webhook")
     env.setdefault("TRACKER_DB", str(ROOT / "var" / "tracker.db"))
     (ROOT / "var").mkdir(exist_ok=True)

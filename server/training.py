@@ -43,7 +43,7 @@ def train(model: Path = MODEL) -> float:
 def _env() -> dict[str, str]:
     import os
 
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
+    return {"RASA_TELEMETRY_ENABLED": "false", **os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def main() -> int:

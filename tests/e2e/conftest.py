@@ -56,7 +56,7 @@ def rasa_stack(rasa_model, built_settings, tmp_path_factory):
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{ports['actions']}/webhook\n"
         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n", "utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KNOWLEDGE_INDEX_DIR": str(built_settings.index_dir),
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "KNOWLEDGE_INDEX_DIR": str(built_settings.index_dir),
            "ACTIONS_DB_PATH": str(work / "records.db")}
     logs = {name: open(work / f"{name}.log", "w") for name in ports}
     actions = subprocess.Popen([str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
