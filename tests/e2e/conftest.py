@@ -5,15 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from server import training
-from server.launcher import APP_PY, RASA
+from server.launcher import APP_PY, RASA, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,17 +22,8 @@ def free_port() -> int:
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout_s: float = 240) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} not up after {timeout_s} s")
+    """Block until url answers 200 (the launcher's own readiness check)."""
+    wait_until_up(str(process.args[0]), url, process, timeout_s)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,5 @@
 """The messy web copy: aligned to the official clauses, noted, never indexed twice, idempotent."""
 
-from pathlib import Path
 
 import pytest
 
