@@ -64,6 +64,15 @@ def wait_until_up(name: str, url: str, process: subprocess.Popen, timeout_s: flo
     raise RuntimeError(f"{name} did not answer at {url} within {timeout_s:.0f} s")
 
 
+def urls(base: str) -> str:
+    """Gateway base URL → the lines naming what it serves (pages only when they exist)."""
+    static = ROOT / "server" / "static"
+    pages = [("Chat demo", "/", "index.html"), ("Staff console", "/staff", "staff.html")]
+    lines = [f"  {name + ':':<16}{base}{path}" for name, path, page in pages if (static / page).exists()]
+    lines += [f"  {'Chat API:':<16}{base}/api/chat", f"  {'API docs:':<16}{base}/docs"]
+    return "\n" + "\n".join(lines)
+
+
 def stop(processes: dict[str, subprocess.Popen]) -> None:
     """SIGTERM every child, then SIGKILL the ones still alive after 15 s."""
     for process in processes.values():
@@ -92,9 +101,7 @@ def main() -> int:
             print(f"starting {name}…", flush=True)
             processes[name] = subprocess.Popen(command, cwd=ROOT, env=env)
             wait_until_up(name, url, processes[name], timeout_s=300)
-        base = f"http://127.0.0.1:{ports['gateway']}"
-        print(f"\n  Chat demo:      {base}/\n  Staff console:  {base}/staff\n  API docs:       {base}/docs\n"
-              "  Press Ctrl-C to stop everything.\n", flush=True)
+        print(urls(f"http://127.0.0.1:{ports['gateway']}") + "\n  Press Ctrl-C to stop everything.\n", flush=True)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(1)
         dead = [n for n, p in processes.items() if p.poll() is not None]
