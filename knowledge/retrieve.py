@@ -104,11 +104,12 @@ class Retriever:
         vectors = self.embedder.encode([prepared[i][1] for i in searchable]) if searchable else None
         results = [SearchResult(q, False, []) for q in queries]
         for row, i in enumerate(searchable):
-            results[i] = self._rank(queries[i], vectors[row : row + 1], prepared[i][2], k)
+            clean, _, tokens = prepared[i]
+            results[i] = self._rank(queries[i], clean, vectors[row : row + 1], tokens, k)
         return results
 
-    def _rank(self, query: str, vector: np.ndarray, tokens: list[str], k: int) -> SearchResult:
-        """One query's vector and tokens → fused ranking and the answerable decision."""
+    def _rank(self, query: str, clean: str, vector: np.ndarray, tokens: list[str], k: int) -> SearchResult:
+        """One query (raw and cleaned), its vector and tokens → fused ranking and the answerable decision."""
         clauses = self.index.clauses
         n = len(clauses)
         dense_scores, dense_ids = self.index.dense.search(vector, min(CANDIDATES, n))
@@ -118,7 +119,7 @@ class Retriever:
         dense = dict(zip((int(i) for i in dense_ids[0]), (float(s) for s in dense_scores[0])))
         floor = float(dense_scores[0][-1])  # candidates outside the dense top-N get the N-th cosine
         best_kw = float(keyword.max()) if n else 0.0
-        words = self.query_words(clean_query(query, self.settings.max_query_chars))
+        words = self.query_words(clean)
         base = {i: dense.get(i, floor) + BM25_WEIGHT * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
         fused = {
             i: base[i] + CLAUSE_COVERAGE_WEIGHT * _coverage(words, self._search_text(i)) - UNOFFICIAL_PENALTY * (not clauses[i].official)
@@ -132,9 +133,13 @@ class Retriever:
         hits = [Hit(clauses[i], self._titles.get(clauses[i].doc_number, ""), fused[i]) for i in order[:k]]
         return SearchResult(query, evidence["confidence"] >= ANSWERABLE_THRESHOLD, hits, evidence)
 
+    @functools.cached_property
+    def _texts(self) -> list[str]:
+        return [c.text + "".join(c.path) for c in self.index.clauses]
+
     def _search_text(self, i: int) -> str:
-        clause = self.index.clauses[i]
-        return clause.text + "".join(clause.path)
+        """Clause i → the text word coverage is measured on (its text and headings)."""
+        return self._texts[i]
 
     def query_words(self, clean: str) -> list[tuple[float, list[str]]]:
         """A clean query → its content words as (IDF weight, forms that count as present).
