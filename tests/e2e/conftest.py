@@ -67,3 +67,29 @@ def rasa_stack(rasa_model, built_settings, tmp_path_factory):
                 p.kill()
         for f in logs.values():
             f.close()
+
+
+STAFF_TOKEN = "test-staff-token"
+
+
+@pytest.fixture(scope="session")
+def gateway(rasa_stack, built_settings):
+    """The FastAPI gateway (uvicorn) in front of rasa_stack, staff console enabled → its base URL."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KNOWLEDGE_INDEX_DIR": str(built_settings.index_dir),
+           "ACTIONS_DB_PATH": str(rasa_stack["db"]), "POLICY_RASA_URL": rasa_stack["rasa"],
+           "POLICY_ACTIONS_URL": rasa_stack["actions"], "POLICY_STAFF_TOKEN": STAFF_TOKEN,
+           "POLICY_RATE_LIMIT_PER_MINUTE": "10000"}
+    log = open(rasa_stack["logs"] / "gateway.log", "w")
+    process = subprocess.Popen([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--port", str(port),
+                                "--host", "127.0.0.1", "--ws", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -1,0 +1,653 @@
+/*
+ * 就业创业政策助手 — embeddable chat widget.
+ *
+ * Usage on any page:  <script src="https://HOST/static/widget.js" defer></script>
+ *
+ * Self-contained: injects its own CSS (class prefix `pa-`) and DOM, talks to
+ * POST {origin of this script}/api/chat, and keeps the conversation in
+ * localStorage so a reload does not lose it.
+ *
+ * Security: every piece of text from the user or the server is put into the
+ * page with textContent on nodes made by createElement — never innerHTML.
+ */
+(function () {
+  "use strict";
+
+  if (window.__paWidgetLoaded) return; // included twice: keep the first one
+  window.__paWidgetLoaded = true;
+
+  // ---------------------------------------------------------------- settings
+
+  const SCRIPT = document.currentScript || findOwnScript();
+  const API_BASE = apiBase(SCRIPT);
+  const MAX_CHARS = 500;
+  const MAX_HISTORY = 50;
+  const TIMEOUT_MS = 30000;
+  const KEY_SENDER = "pa-sender";
+  const KEY_HISTORY = "pa-history";
+  const KEY_OPEN = "pa-open";
+
+  const TEXT = {
+    title: "就业创业政策助手",
+    open: "打开政策咨询",
+    close: "关闭",
+    clear: "清空",
+    handoff: "转人工",
+    send: "发送",
+    placeholder: "请输入您的问题，如：应届毕业生能领什么补贴",
+    typing: "正在查找政策条款…",
+    intro: "您好！我可以根据广东省及国务院就业创业政策文件为您解答，并给出文件原文出处。请直接输入您的问题。",
+    tooLong: (n) => `问题最多 ${MAX_CHARS} 字（当前 ${n} 字），请精简后再发送。`,
+    network: "网络异常，请稍后再试，或拨打 12333 咨询。",
+    tooMany: "提问太频繁了，请稍等片刻再试。",
+    badInput: "消息太长或格式不正确，请精简后再发送。",
+    empty: "抱歉，暂时没有找到答复，请换个说法或拨打 12333 咨询。",
+    dept: "责任单位：",
+    good: "有帮助",
+    bad: "没帮助",
+    thanks: "感谢反馈",
+    feedbackFailed: "反馈未发送成功",
+  };
+
+  /** The <script> that loaded this file, when document.currentScript is unavailable. */
+  function findOwnScript() {
+    const scripts = document.getElementsByTagName("script");
+    for (let i = scripts.length - 1; i >= 0; i--) {
+      if (/\/widget\.js(\?|#|$)/.test(scripts[i].src || "")) return scripts[i];
+    }
+    return null;
+  }
+
+  /** API origin: data-api-base on the script tag, else the script's own origin, else this page's. */
+  function apiBase(script) {
+    const override = script && script.getAttribute("data-api-base");
+    try {
+      if (override) return new URL(override, location.href).href.replace(/\/+$/, "");
+      if (script && script.src) return new URL(script.src, location.href).origin;
+    } catch (e) {
+      /* fall through */
+    }
+    return location.origin;
+  }
+
+  // ---------------------------------------------------------------- storage
+
+  /** localStorage.getItem that never throws (private mode, blocked storage). */
+  function load(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** localStorage.setItem that never throws (quota, blocked storage). */
+  function save(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch (e) {
+      /* conversation just won't survive a reload */
+    }
+  }
+
+  /** A new random sender id of letters, digits and '-' (accepted by the API's pattern). */
+  function newSenderId() {
+    const bytes = new Uint8Array(12);
+    if (window.crypto && window.crypto.getRandomValues) {
+      window.crypto.getRandomValues(bytes);
+    } else {
+      for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+    }
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return `web-${hex.slice(0, 8)}-${hex.slice(8, 16)}-${hex.slice(16)}`;
+  }
+
+  /** The stored sender id, created on first use. */
+  function senderId() {
+    let id = load(KEY_SENDER);
+    if (!id || !/^[A-Za-z0-9-]{1,128}$/.test(id)) {
+      id = newSenderId();
+      save(KEY_SENDER, id);
+    }
+    return id;
+  }
+
+  /** The stored conversation as an array of items, dropping anything malformed. */
+  function loadHistory() {
+    try {
+      const items = JSON.parse(load(KEY_HISTORY) || "[]");
+      return Array.isArray(items) ? items.filter((x) => x && typeof x === "object" && typeof x.role === "string") : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  /** Persist the last MAX_HISTORY items. */
+  function saveHistory() {
+    if (conversation.length > MAX_HISTORY) conversation.splice(0, conversation.length - MAX_HISTORY);
+    save(KEY_HISTORY, JSON.stringify(conversation));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** createElement with a class name and optional text (always via textContent). */
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  /** A value as a string ('' for null/undefined/objects). */
+  function str(v) {
+    return typeof v === "string" ? v : typeof v === "number" ? String(v) : "";
+  }
+
+  /** A value as an array of non-empty strings. */
+  function strList(v) {
+    return Array.isArray(v) ? v.map(str).filter(Boolean) : [];
+  }
+
+  /** Keep only well-formed citations, normalised to the fields we render. */
+  function cleanCitations(v) {
+    if (!Array.isArray(v)) return [];
+    return v
+      .filter((c) => c && typeof c === "object")
+      .map((c) => ({
+        doc_number: str(c.doc_number),
+        doc_title: str(c.doc_title),
+        path: strList(c.path),
+        clause_id: str(c.clause_id),
+        text: str(c.text),
+        departments: strList(c.departments),
+      }));
+  }
+
+  /** Keep only buttons with a title and a payload. */
+  function cleanButtons(v) {
+    if (!Array.isArray(v)) return [];
+    return v
+      .filter((b) => b && typeof b === "object" && str(b.payload))
+      .map((b) => ({ title: str(b.title) || str(b.payload), payload: str(b.payload) }));
+  }
+
+  /** A unique-enough id for a conversation item (to update its feedback state later). */
+  function itemId() {
+    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  // ---------------------------------------------------------------- styles
+
+  const CSS = `
+#pa-root, #pa-root * { box-sizing: border-box; }
+#pa-root { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000;
+  font: 14px/1.6 -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;
+  color: #1f2933; text-align: left; letter-spacing: normal; }
+#pa-root button, #pa-root textarea { font: inherit; color: inherit; margin: 0; }
+.pa-bubble { width: 60px; height: 60px; border-radius: 50%; border: none; cursor: pointer;
+  background: #c8161d; color: #fff !important; box-shadow: 0 4px 14px rgba(0,0,0,.25);
+  display: flex; align-items: center; justify-content: center; padding: 0; }
+.pa-bubble:hover { background: #a81218; }
+.pa-bubble:focus-visible, #pa-root button:focus-visible, #pa-root a:focus-visible, #pa-root summary:focus-visible,
+#pa-root textarea:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
+.pa-bubble svg { width: 30px; height: 30px; fill: currentColor; }
+.pa-panel { position: absolute; right: 0; bottom: 76px; width: 380px; height: 600px;
+  max-height: calc(100vh - 110px); background: #fff; border-radius: 12px;
+  box-shadow: 0 8px 30px rgba(0,0,0,.25); display: flex; flex-direction: column; overflow: hidden; }
+.pa-panel[hidden] { display: none; }
+.pa-header { display: flex; align-items: center; gap: 8px; padding: 10px 12px; background: #c8161d; color: #fff; flex: none; }
+.pa-title { flex: 1; font-size: 16px; font-weight: 600; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.pa-header a.pa-clear { color: #fff; font-size: 13px; text-decoration: underline; cursor: pointer; }
+.pa-handoff { background: #fff; color: #c8161d !important; border: none; border-radius: 14px; padding: 2px 10px;
+  font-size: 13px !important; cursor: pointer; white-space: nowrap; }
+.pa-handoff:disabled { opacity: .6; cursor: default; }
+.pa-close { background: transparent; border: none; color: #fff !important; font-size: 20px !important; line-height: 1;
+  cursor: pointer; padding: 2px 4px; }
+.pa-messages { flex: 1; overflow-y: auto; padding: 12px; background: #f5f6f8; display: flex; flex-direction: column; gap: 10px; }
+.pa-intro { font-size: 13px; color: #52606d; background: #fff; border: 1px dashed #cbd2d9; border-radius: 8px; padding: 8px 10px; }
+.pa-item { display: flex; flex-direction: column; max-width: 100%; }
+.pa-item.pa-from-user { align-items: flex-end; }
+.pa-item.pa-from-bot { align-items: flex-start; }
+.pa-msg { max-width: 88%; padding: 8px 11px; border-radius: 10px; white-space: pre-wrap; word-break: break-word; overflow-wrap: anywhere; }
+.pa-msg.pa-user { background: #c8161d; color: #fff; border-bottom-right-radius: 2px; }
+.pa-msg.pa-bot { background: #fff; color: #1f2933; border: 1px solid #e4e7eb; border-bottom-left-radius: 2px; }
+.pa-msg.pa-error { background: #fff4f4; border-color: #f5c2c4; color: #8a1c1c; }
+.pa-msg-text { white-space: pre-wrap; }
+.pa-citation { margin-top: 8px; border: 1px solid #e4e7eb; border-radius: 6px; background: #fafbfc; white-space: normal; }
+.pa-citation summary { cursor: pointer; padding: 6px 8px; font-size: 13px; color: #0b4f8a; }
+.pa-citation-body { padding: 4px 10px 8px; font-size: 13px; }
+.pa-quote { margin: 4px 0; padding: 4px 8px; border-left: 3px solid #c8161d; background: #fff; white-space: pre-wrap; }
+.pa-dept { color: #52606d; margin-top: 4px; }
+.pa-quick-row { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; max-width: 88%; }
+.pa-quick { border: 1px solid #c8161d; background: #fff; color: #c8161d !important; border-radius: 14px;
+  padding: 3px 10px; font-size: 13px !important; cursor: pointer; }
+.pa-quick:hover:not(:disabled) { background: #fdecec; }
+.pa-quick:disabled { opacity: .5; cursor: default; }
+.pa-feedback-row { display: flex; align-items: center; gap: 6px; margin-top: 4px; font-size: 12px; color: #7b8794; }
+.pa-feedback { border: 1px solid #cbd2d9; background: #fff; border-radius: 12px; padding: 0 8px; cursor: pointer; font-size: 14px !important; }
+.pa-feedback:disabled { opacity: .5; cursor: default; }
+.pa-feedback.pa-chosen { opacity: 1; border-color: #c8161d; }
+.pa-typing { align-self: flex-start; font-size: 13px; color: #52606d; background: #fff; border: 1px solid #e4e7eb;
+  border-radius: 10px; padding: 6px 10px; }
+.pa-typing::after { content: ""; display: inline-block; width: 1em; animation: pa-dots 1.2s steps(4, end) infinite; overflow: hidden; vertical-align: bottom; }
+@keyframes pa-dots { 0% { width: 0; } 100% { width: 1em; } }
+@media (prefers-reduced-motion: reduce) { .pa-typing::after { animation: none; } }
+.pa-footer { flex: none; border-top: 1px solid #e4e7eb; padding: 8px; background: #fff; }
+.pa-form { display: flex; gap: 8px; align-items: flex-end; }
+.pa-input { flex: 1; resize: none; min-height: 38px; max-height: 110px; border: 1px solid #cbd2d9; border-radius: 8px;
+  padding: 7px 9px; line-height: 1.5; background: #fff; }
+.pa-input:disabled { background: #f5f6f8; }
+.pa-send { flex: none; height: 38px; padding: 0 14px; border: none; border-radius: 8px; background: #c8161d; color: #fff !important; cursor: pointer; }
+.pa-send:disabled { background: #d9a3a5; cursor: default; }
+.pa-notice { font-size: 12px; color: #b42318; margin-top: 4px; min-height: 0; }
+.pa-notice:empty { display: none; }
+.pa-counter { font-size: 11px; color: #9aa5b1; text-align: right; margin-top: 2px; }
+.pa-counter.pa-over { color: #b42318; }
+.pa-sr { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@media (max-width: 420px) {
+  #pa-root { right: 12px; bottom: 12px; }
+  #pa-root.pa-is-open { right: 0; bottom: 0; left: 0; top: 0; }
+  #pa-root.pa-is-open .pa-bubble { display: none; }
+  .pa-panel { position: fixed; inset: 0; width: 100%; height: 100%; max-height: none; border-radius: 0; }
+  .pa-input { font-size: 16px; } /* no zoom-on-focus on iOS */
+  .pa-msg, .pa-quick-row { max-width: 94%; }
+}
+`;
+
+  /** Add the widget's stylesheet to <head> (static CSS only, no data). */
+  function injectStyles() {
+    const style = el("style");
+    style.id = "pa-style";
+    style.textContent = CSS;
+    (document.head || document.documentElement).appendChild(style);
+  }
+
+  // ---------------------------------------------------------------- state + DOM refs
+
+  let conversation = loadHistory();
+  let busy = false;
+  let ui = null; // filled by buildUi()
+
+  /** A chat-bubble icon built from SVG nodes (no markup strings). */
+  function bubbleIcon() {
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  /** Build bubble + panel and wire their events; returns the element refs. */
+  function buildUi() {
+    const root = el("div");
+    root.id = "pa-root";
+
+    const bubble = el("button", "pa-bubble");
+    bubble.id = "pa-bubble";
+    bubble.type = "button";
+    bubble.setAttribute("aria-label", TEXT.open);
+    bubble.setAttribute("aria-controls", "pa-panel");
+    bubble.setAttribute("aria-expanded", "false");
+    bubble.appendChild(bubbleIcon());
+
+    const panel = el("div", "pa-panel");
+    panel.id = "pa-panel";
+    panel.hidden = true;
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-modal", "false");
+    panel.setAttribute("aria-labelledby", "pa-title");
+
+    // header: title, 转人工, 清空, close
+    const header = el("div", "pa-header");
+    const title = el("h2", "pa-title", TEXT.title);
+    title.id = "pa-title";
+    const handoff = el("button", "pa-handoff", TEXT.handoff);
+    handoff.type = "button";
+    handoff.id = "pa-handoff";
+    const clear = el("a", "pa-clear", TEXT.clear);
+    clear.href = "#";
+    clear.id = "pa-clear";
+    clear.setAttribute("role", "button");
+    const close = el("button", "pa-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", TEXT.close);
+    header.append(title, handoff, clear, close);
+
+    const messages = el("div", "pa-messages");
+    messages.id = "pa-messages";
+    messages.setAttribute("aria-live", "polite");
+    messages.setAttribute("aria-relevant", "additions");
+    messages.setAttribute("role", "log");
+
+    // footer: textarea + 发送, notice, counter
+    const footer = el("div", "pa-footer");
+    const form = el("form", "pa-form");
+    form.noValidate = true;
+    const label = el("label", "pa-sr", "输入问题");
+    label.htmlFor = "pa-input";
+    const input = el("textarea", "pa-input");
+    input.id = "pa-input";
+    input.rows = 1;
+    input.placeholder = TEXT.placeholder;
+    input.setAttribute("aria-describedby", "pa-notice");
+    const send = el("button", "pa-send", TEXT.send);
+    send.id = "pa-send";
+    send.type = "submit";
+    form.append(label, input, send);
+    const notice = el("div", "pa-notice");
+    notice.id = "pa-notice";
+    notice.setAttribute("role", "status");
+    const counter = el("div", "pa-counter", `0/${MAX_CHARS}`);
+    counter.setAttribute("aria-hidden", "true");
+    footer.append(form, notice, counter);
+
+    panel.append(header, messages, footer);
+    root.append(panel, bubble);
+    document.body.appendChild(root);
+
+    bubble.addEventListener("click", () => setOpen(panel.hidden));
+    close.addEventListener("click", () => setOpen(false));
+    panel.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") setOpen(false);
+    });
+    clear.addEventListener("click", (e) => {
+      e.preventDefault();
+      clearConversation();
+    });
+    handoff.addEventListener("click", () => ask("/human_handoff", TEXT.handoff));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      submitInput();
+    });
+    input.addEventListener("keydown", (e) => {
+      // Enter sends; Shift+Enter is a new line; never send while an IME is composing Chinese
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault();
+        submitInput();
+      }
+    });
+    input.addEventListener("input", onInputChange);
+
+    return { root, bubble, panel, messages, input, send, handoff, notice, counter };
+  }
+
+  // ---------------------------------------------------------------- open / close
+
+  /** Show or hide the panel and remember the choice. */
+  function setOpen(open) {
+    ui.panel.hidden = !open;
+    ui.root.classList.toggle("pa-is-open", open);
+    ui.bubble.setAttribute("aria-expanded", String(open));
+    save(KEY_OPEN, open ? "1" : "0");
+    if (open) {
+      scrollToBottom();
+      if (!busy) ui.input.focus({ preventScroll: true });
+    } else {
+      ui.bubble.focus({ preventScroll: true });
+    }
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  /** Keep the newest message in view. */
+  function scrollToBottom() {
+    ui.messages.scrollTop = ui.messages.scrollHeight;
+  }
+
+  /** Clear the list and render the intro plus every stored item. */
+  function renderAll() {
+    ui.messages.textContent = "";
+    ui.messages.appendChild(el("div", "pa-intro", TEXT.intro));
+    conversation.forEach((item) => ui.messages.appendChild(renderItem(item)));
+    scrollToBottom();
+  }
+
+  /** One conversation item → its DOM (user bubble, or bot bubble with citations, buttons, feedback). */
+  function renderItem(item) {
+    const isUser = item.role === "user";
+    const wrap = el("div", `pa-item ${isUser ? "pa-from-user" : "pa-from-bot"}`);
+    const bubble = el("div", `pa-msg ${isUser ? "pa-user" : "pa-bot"}`);
+    if (item.error) bubble.classList.add("pa-error");
+    if (item.answerable === false) bubble.classList.add("pa-unanswerable");
+    bubble.appendChild(el("div", "pa-msg-text", str(item.text)));
+    wrap.appendChild(bubble);
+    if (isUser) return wrap;
+
+    const citations = cleanCitations(item.citations);
+    citations.forEach((c) => bubble.appendChild(renderCitation(c)));
+
+    const buttons = cleanButtons(item.buttons);
+    if (buttons.length) {
+      const row = el("div", "pa-quick-row");
+      buttons.forEach((b) => {
+        const btn = el("button", "pa-quick", b.title);
+        btn.type = "button";
+        btn.disabled = busy;
+        btn.addEventListener("click", () => ask(b.payload, b.title));
+        row.appendChild(btn);
+      });
+      wrap.appendChild(row);
+    }
+    if (citations.length) wrap.appendChild(renderFeedback(item));
+    return wrap;
+  }
+
+  /** A citation → <details class="pa-citation"> with title/number/path in the summary, quote + departments inside. */
+  function renderCitation(c) {
+    const details = el("details", "pa-citation");
+    let head = "";
+    if (c.doc_title) head += `《${c.doc_title}》`;
+    if (c.doc_number) head += `（${c.doc_number}）`;
+    if (c.path.length) head += (head ? " " : "") + c.path.join(" / ");
+    details.appendChild(el("summary", null, head || c.clause_id || "政策原文"));
+    const body = el("div", "pa-citation-body");
+    if (c.text) body.appendChild(el("blockquote", "pa-quote", c.text));
+    if (c.departments.length) body.appendChild(el("div", "pa-dept", TEXT.dept + c.departments.join("、")));
+    details.appendChild(body);
+    return details;
+  }
+
+  /** 👍 / 👎 row for a cited answer; disabled once used (state kept in the conversation item). */
+  function renderFeedback(item) {
+    const row = el("div", "pa-feedback-row");
+    const good = el("button", "pa-feedback", "👍");
+    const bad = el("button", "pa-feedback", "👎");
+    const status = el("span", "pa-feedback-status");
+    good.type = bad.type = "button";
+    good.setAttribute("aria-label", TEXT.good);
+    bad.setAttribute("aria-label", TEXT.bad);
+    good.title = TEXT.good;
+    bad.title = TEXT.bad;
+    row.append(good, bad, status);
+
+    const done = (rating) => {
+      good.disabled = bad.disabled = true;
+      (rating === "good" ? good : bad).classList.add("pa-chosen");
+      status.textContent = TEXT.thanks;
+    };
+    if (item.feedback === "good" || item.feedback === "bad") done(item.feedback);
+
+    const rate = async (rating) => {
+      if (good.disabled) return;
+      good.disabled = bad.disabled = true;
+      status.textContent = "";
+      const ok = await sendFeedback(rating);
+      if (ok) {
+        item.feedback = rating;
+        saveHistory();
+        done(rating);
+      } else {
+        good.disabled = bad.disabled = false;
+        status.textContent = TEXT.feedbackFailed;
+      }
+    };
+    good.addEventListener("click", () => rate("good"));
+    bad.addEventListener("click", () => rate("bad"));
+    return row;
+  }
+
+  /** Append an item to the conversation and the list. */
+  function addItem(item) {
+    item.id = item.id || itemId();
+    conversation.push(item);
+    saveHistory();
+    ui.messages.appendChild(renderItem(item));
+    scrollToBottom();
+  }
+
+  // ---------------------------------------------------------------- busy state
+
+  /** Disable/enable input, send, quick replies and handoff; show/hide the typing indicator. */
+  function setBusy(on) {
+    busy = on;
+    ui.input.disabled = on;
+    ui.send.disabled = on;
+    ui.handoff.disabled = on;
+    ui.messages.querySelectorAll(".pa-quick").forEach((b) => (b.disabled = on));
+    ui.panel.setAttribute("aria-busy", String(on));
+    const old = ui.messages.querySelector(".pa-typing");
+    if (old) old.remove();
+    if (on) {
+      ui.messages.appendChild(el("div", "pa-typing", TEXT.typing));
+      scrollToBottom();
+    } else if (!ui.panel.hidden) {
+      ui.input.focus({ preventScroll: true });
+    }
+  }
+
+  // ---------------------------------------------------------------- input
+
+  /** Update the character counter and the too-long notice while typing. */
+  function onInputChange() {
+    const n = Array.from(ui.input.value).length;
+    ui.counter.textContent = `${n}/${MAX_CHARS}`;
+    ui.counter.classList.toggle("pa-over", n > MAX_CHARS);
+    ui.notice.textContent = n > MAX_CHARS ? TEXT.tooLong(n) : "";
+    // grow the textarea with its content, up to its max-height
+    ui.input.style.height = "auto";
+    ui.input.style.height = `${ui.input.scrollHeight + 2}px`;
+  }
+
+  /** Send what is typed: ignore blanks, refuse > MAX_CHARS with a notice. */
+  function submitInput() {
+    if (busy) return;
+    const text = ui.input.value.trim();
+    if (!text) return;
+    const n = Array.from(text).length;
+    if (n > MAX_CHARS) {
+      ui.notice.textContent = TEXT.tooLong(n);
+      return;
+    }
+    ui.input.value = "";
+    onInputChange();
+    ask(text, text);
+  }
+
+  // ---------------------------------------------------------------- API
+
+  /** POST a message to /api/chat → {ok, messages} or {ok:false, error text}. Never throws. */
+  async function postChat(message) {
+    const controller = window.AbortController ? new AbortController() : null;
+    const timer = controller ? setTimeout(() => controller.abort(), TIMEOUT_MS) : null;
+    try {
+      const res = await fetch(`${API_BASE}/api/chat`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender_id: senderId(), message }),
+        signal: controller ? controller.signal : undefined,
+        credentials: "omit",
+      });
+      if (!res.ok) {
+        if (res.status === 429) return { ok: false, error: TEXT.tooMany };
+        if (res.status === 413 || res.status === 422) return { ok: false, error: TEXT.badInput };
+        return { ok: false, error: TEXT.network };
+      }
+      const data = await res.json();
+      const messages = data && Array.isArray(data.messages) ? data.messages : null;
+      if (!messages) return { ok: false, error: TEXT.network };
+      return { ok: true, messages: messages.filter((m) => m && typeof m === "object") };
+    } catch (e) {
+      return { ok: false, error: TEXT.network };
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Send `message` (typed text or a button payload) and render the replies.
+   * `shown` is what the user's bubble displays (a button's title instead of its payload).
+   */
+  async function ask(message, shown) {
+    if (busy || !message) return;
+    addItem({ role: "user", text: shown || message });
+    setBusy(true);
+    const reply = await postChat(message);
+    setBusy(false);
+    if (!reply.ok) {
+      addItem({ role: "bot", text: reply.error, error: true });
+      return;
+    }
+    if (!reply.messages.length) {
+      addItem({ role: "bot", text: TEXT.empty });
+      return;
+    }
+    reply.messages.forEach((m) => {
+      const item = { role: "bot", text: str(m.text), citations: cleanCitations(m.citations), buttons: cleanButtons(m.buttons) };
+      if (typeof m.answerable === "boolean") item.answerable = m.answerable;
+      if (item.text || item.citations.length || item.buttons.length) addItem(item);
+    });
+  }
+
+  /** Silent 👍/👎: no user bubble, replies are not shown → whether it reached the server. */
+  async function sendFeedback(rating) {
+    const reply = await postChat(rating === "good" ? "/feedback_good" : "/feedback_bad");
+    return reply.ok;
+  }
+
+  // ---------------------------------------------------------------- clear
+
+  /** 「清空」: forget the conversation and start over with a new sender id. */
+  function clearConversation() {
+    conversation = [];
+    saveHistory();
+    save(KEY_SENDER, newSenderId());
+    ui.notice.textContent = "";
+    renderAll();
+    if (busy) ui.messages.appendChild(el("div", "pa-typing", TEXT.typing));
+    if (!busy) ui.input.focus({ preventScroll: true });
+  }
+
+  // ---------------------------------------------------------------- start
+
+  /** Build the widget once the body exists, restore conversation and open state. */
+  function start() {
+    injectStyles();
+    ui = buildUi();
+    renderAll();
+    if (load(KEY_OPEN) === "1") {
+      ui.panel.hidden = false;
+      ui.root.classList.add("pa-is-open");
+      ui.bubble.setAttribute("aria-expanded", "true");
+      scrollToBottom();
+    }
+  }
+
+  /** Small page API, e.g. for example questions on the host page: PolicyAssistant.ask("…"). */
+  window.PolicyAssistant = {
+    open: () => ui && setOpen(true),
+    close: () => ui && setOpen(false),
+    ask: (text) => {
+      const q = str(text).trim();
+      if (!ui || !q || Array.from(q).length > MAX_CHARS) return;
+      if (ui.panel.hidden) setOpen(true);
+      ask(q, q);
+    },
+  };
+
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start, { once: true });
+})();
