@@ -22,8 +22,9 @@ test: install
 
 install: system $(APP)/.installed $(RASA)/.installed
 
-# Debian packages the tests drive: chromium and a CJK font (browser tests, screenshots), redis-server
-SYSTEM_PACKAGES := chromium fonts-wqy-microhei redis-server
+# Debian packages the tests drive: chromium and a CJK font (browser tests, screenshots), and the
+# multi-replica stores redis-server and postgresql (started on loopback by the tests themselves)
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei redis-server postgresql
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done | tr '\n' ' '); \
 	if [ -n "$$missing" ]; then \

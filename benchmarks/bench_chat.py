@@ -3,7 +3,7 @@
 Usage: python benchmarks/bench_chat.py [--turns 200] [--users 1 16] [--seconds 30]
 Starts server.launcher on spare ports (its own tracker and record files in a temp folder), warms
 it up (first loads excluded), then runs, per concurrency level: Rasa REST turns directly, and the
-gateway's /api/chat and /api/search. Each simulated user keeps its own conversation.
+gateway's /api/chat and /api/search. Each simulated user has its own conversations, 8 turns each.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from knowledge.evaluate import load_questions  # noqa: E402
 
 PORTS = {"gateway": 18100, "rasa": 15105, "actions": 15155}
+TURNS_PER_CONVERSATION = 8
 
 
 def start_stack(work: Path) -> subprocess.Popen:
@@ -49,10 +50,12 @@ def start_stack(work: Path) -> subprocess.Popen:
 
 
 async def user(client: httpx.AsyncClient, kind: str, questions: list[str], until: float, out: list, errors: list) -> None:
-    """One simulated user: sends questions one after another until the deadline."""
-    sender = f"bench-{uuid.uuid4().hex[:8]}"
+    """One simulated user: questions one after another until the deadline, a new conversation every
+    TURNS_PER_CONVERSATION turns (a citizen's visit; Rasa replays a conversation's events on every turn)."""
     n = 0
     while time.monotonic() < until:
+        if n % TURNS_PER_CONVERSATION == 0:
+            sender = f"bench-{uuid.uuid4().hex[:8]}"
         q = questions[n % len(questions)]
         n += 1
         url, body = {

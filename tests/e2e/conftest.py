@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,37 +37,52 @@ def rasa_model() -> Path:
 
 @pytest.fixture(scope="session")
 def rasa_stack(rasa_model, built_settings, tmp_path_factory):
-    """Action server + Rasa server (SQLite tracker store) → {"rasa": url, "actions": url, "db": path, "tracker_db": path}."""
+    """Action server + Rasa server (SQLite tracker store) → {"rasa", "actions", "db", "tracker_db", "logs"}."""
     work = tmp_path_factory.mktemp("stack")
-    ports = {"rasa": free_port(), "actions": free_port()}
     tracker_db = work / "tracker.db"
     endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        f"action_endpoint:\n  url: http://127.0.0.1:{ports['actions']}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n", "utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "KNOWLEDGE_INDEX_DIR": str(built_settings.index_dir),
-           "ACTIONS_DB_PATH": str(work / "records.db")}
+    endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n"
+                         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n", "utf-8")
+    with stack(rasa_model, built_settings.index_dir, work, endpoints) as urls:
+        yield urls | {"tracker_db": tracker_db}
+
+
+@contextmanager
+def stack(model: Path, index_dir: Path, work: Path, endpoints: Path, extra_env: dict | None = None):
+    """Action server + Rasa server with `endpoints` (which reads ${ACTION_ENDPOINT_URL}) on free ports
+    → {"rasa", "actions", "db", "logs"}; both stopped on exit."""
+    ports = {"rasa": free_port(), "actions": free_port()}
+    urls = {"rasa": f"http://127.0.0.1:{ports['rasa']}", "actions": f"http://127.0.0.1:{ports['actions']}",
+            "db": work / "records.db", "logs": work}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "KNOWLEDGE_INDEX_DIR": str(index_dir),
+           "ACTIONS_DB_PATH": str(urls["db"]), "ACTION_ENDPOINT_URL": f"{urls['actions']}/webhook", **(extra_env or {})}
     logs = {name: open(work / f"{name}.log", "w") for name in ports}
-    actions = subprocess.Popen([str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
-                               cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT)
-    rasa = subprocess.Popen([str(RASA), "run", "--enable-api", "--model", str(rasa_model), "--endpoints", str(endpoints),
-                             "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(ports["rasa"]), "-i", "127.0.0.1"],
-                            cwd=ROOT, env=env, stdout=logs["rasa"], stderr=subprocess.STDOUT)
+    processes = {
+        "actions": subprocess.Popen([str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
+                                    cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT),
+        "rasa": subprocess.Popen([str(RASA), "run", "--enable-api", "--model", str(model), "--endpoints", str(endpoints),
+                                  "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(ports["rasa"]),
+                                  "-i", "127.0.0.1"], cwd=ROOT, env=env, stdout=logs["rasa"], stderr=subprocess.STDOUT),
+    }
     try:
-        wait_for(f"http://127.0.0.1:{ports['actions']}/health", actions)
-        wait_for(f"http://127.0.0.1:{ports['rasa']}/", rasa)
-        yield {"rasa": f"http://127.0.0.1:{ports['rasa']}", "actions": f"http://127.0.0.1:{ports['actions']}",
-               "db": work / "records.db", "tracker_db": tracker_db, "logs": work}
+        wait_for(f"{urls['actions']}/health", processes["actions"])
+        wait_for(f"{urls['rasa']}/", processes["rasa"])
+        yield urls
     finally:
-        for p in (rasa, actions):
-            p.terminate()
-        for p in (rasa, actions):
-            try:
-                p.wait(20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(processes.values())
         for f in logs.values():
             f.close()
+
+
+def stop_all(processes) -> None:
+    """SIGTERM, then SIGKILL whatever is still alive after 20 s."""
+    for p in processes:
+        p.terminate()
+    for p in processes:
+        try:
+            p.wait(20)
+        except subprocess.TimeoutExpired:
+            p.kill()
 
 
 STAFF_TOKEN = "test-staff-token"
@@ -87,9 +103,5 @@ def gateway(rasa_stack, built_settings):
         wait_for(f"http://127.0.0.1:{port}/healthz", process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_all([process])
         log.close()
