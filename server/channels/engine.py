@@ -19,9 +19,7 @@ from fastapi import HTTPException
 from wechatpy.exceptions import WeChatException
 
 from server.channels.render import render
-from server.dialogue import DialogueUnavailable
-from server.fallback import answer_from_retrieval
-from server.metrics import ANSWERS, FALLBACKS, HANDOFFS
+from server.conversation import converse
 from server.privacy import mask
 
 log = logging.getLogger(__name__)
@@ -122,18 +120,7 @@ def answerer(channel: str, dialogue, retriever) -> Answer:
     """→ answer(user, text): the dialogue's reply (retrieval while it is down) rendered into chunks."""
 
     async def answer(user: str, text: str) -> list[str]:
-        try:
-            messages = await dialogue.reply(f"{channel}:{user}", text)
-        except DialogueUnavailable as exc:
-            log.warning("dialogue unavailable, answering from retrieval: %s", exc)
-            FALLBACKS.inc()
-            messages = [await asyncio.to_thread(answer_from_retrieval, retriever, text)]
-        for m in messages:
-            if "answerable" in m.extra:
-                ANSWERS.labels(channel, str(m.extra["answerable"]).lower()).inc()
-            if m.extra.get("handoff"):
-                HANDOFFS.labels(channel).inc()
-        return render(messages)
+        return render(await converse(dialogue, retriever, channel, user, text))
 
     return answer
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from server.conversation import converse
 from server.deps import DialogueDep, RetrieverDep
-from server.dialogue import DialogueUnavailable
-from server.fallback import answer_from_retrieval
-from server.metrics import ANSWERS, FALLBACKS, HANDOFFS
 from server.privacy import mask
 
 router = APIRouter(prefix="/api", tags=["chat"])
-log = logging.getLogger(__name__)
 
 
 class ChatRequest(BaseModel):
@@ -53,15 +49,5 @@ async def chat(body: ChatRequest, dialogue: DialogueDep, retriever: RetrieverDep
     text = mask(body.message.strip())  # personal data never travels further than this line
     if not text:
         return {"messages": [{"text": "请输入您要咨询的问题。"}]}
-    try:
-        messages = await dialogue.reply(f"web:{body.sender_id}", text)
-    except DialogueUnavailable as exc:
-        log.warning("dialogue unavailable, answering from retrieval: %s", exc)
-        FALLBACKS.inc()
-        messages = [answer_from_retrieval(retriever, text)]
-    for m in messages:
-        if "answerable" in m.extra:
-            ANSWERS.labels("web", str(m.extra["answerable"]).lower()).inc()
-        if m.extra.get("handoff"):
-            HANDOFFS.labels("web").inc()
+    messages = await converse(dialogue, retriever, "web", body.sender_id, text)
     return {"messages": [m.to_dict() for m in messages]}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import asyncio
+
+from fastapi import APIRouter, HTTPException
 
 from actions import store
-from server.deps import StaffOnly
+from server.deps import DialogueDep, StaffOnly
+from server.dialogue import DialogueUnavailable
 
 router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[StaffOnly])
 
@@ -14,6 +17,19 @@ router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[StaffOnly]
 def handoffs() -> list[dict]:
     """→ conversations waiting after 「转人工」, oldest first."""
     return store.waiting_handoffs()
+
+
+@router.post("/handoffs/{handoff_id}/resolve")
+async def resolve(handoff_id: int, dialogue: DialogueDep) -> dict:
+    """A waiting request → marked done and its conversation un-paused (the bot answers again); 404 if none."""
+    sender_id = await asyncio.to_thread(store.resolve_handoff, handoff_id)
+    if sender_id is None:
+        raise HTTPException(404, f"没有编号为 {handoff_id} 的待处理请求。")
+    try:
+        await dialogue.resume(sender_id)
+    except DialogueUnavailable as exc:
+        raise HTTPException(503, "已标记处理完毕，但对话服务暂时不可用，会话尚未恢复，请稍后重试。") from exc
+    return {"id": handoff_id, "sender_id": sender_id, "status": "done"}
 
 
 @router.get("/whoami")

@@ -633,8 +633,27 @@
         li.appendChild(search);
       }
       if (str(row.status)) li.appendChild(el("div", "extra", `状态：${row.status}`));
+      if (row.id !== undefined && row.id !== null) li.appendChild(resolveButton(row.id));
       list.appendChild(li);
     });
+  }
+
+  /** 「处理完毕」: POST /api/staff/handoffs/{id}/resolve → the bot answers that citizen again. */
+  function resolveButton(id) {
+    const button = el("button", "btn-secondary resolve", "处理完毕");
+    button.type = "button";
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      const res = await api(`/api/staff/handoffs/${encodeURIComponent(str(id))}/resolve`, { method: "POST", auth: true });
+      if (res.status === 401) return logout("令牌无效");
+      if (!res.ok) {
+        button.disabled = false;
+        $("queue-status").textContent = `操作失败：${errorText(res)}`;
+        return;
+      }
+      refreshQueue();
+    });
+    return button;
   }
 
   // ---------------------------------------------------------------- start

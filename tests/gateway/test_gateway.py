@@ -12,13 +12,18 @@ pytestmark = pytest.mark.integration
 
 
 class FakeDialogue:
-    def __init__(self, fail=False):
-        self.fail, self.calls = fail, []
+    def __init__(self, fail=False, silent=False):
+        self.fail, self.silent, self.calls, self.resumed = fail, silent, [], []
+
+    async def resume(self, sender_id):
+        self.resumed.append(sender_id)
 
     async def reply(self, sender_id, text):
         self.calls.append((sender_id, text))
         if self.fail:
             raise DialogueUnavailable("connection refused")
+        if self.silent:
+            return []
         return [BotMessage("答复", [{"doc_number": "国发〔2017〕28号", "doc_title": "T", "path": ["一、"], "clause_id": "c", "text": "原文"}],
                            [{"title": "高校毕业生", "payload": "/inform_group"}], {"answerable": True})]
 
@@ -102,3 +107,27 @@ def test_search_group_filter_and_clause_context(retriever):
         assert results and all("高校毕业生" in r["text"] + "".join(r["path"]) or "大学生" in r["text"] for r in results)
         detail = c.get(f"/api/clauses/{results[0]['clause_id']}").json()
     assert detail["context"] and any(x["clause_id"] == detail["clause_id"] for x in detail["context"])
+
+
+def test_silent_dialogue_means_a_failed_action_unless_the_conversation_waits_for_staff(retriever, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTIONS_DB_PATH", str(tmp_path / "a.db"))
+    store.add_handoff("web:waiting", "转人工")
+    with client(retriever, FakeDialogue(silent=True)) as c:
+        failed = c.post("/api/chat", json={"sender_id": "other", "message": "创业担保贷款有什么政策"}).json()["messages"]
+        waiting = c.post("/api/chat", json={"sender_id": "waiting", "message": "还在吗"}).json()["messages"]
+    assert "对话服务暂时不可用" in failed[0]["text"] and failed[0]["citations"]  # action server down: retrieval answers
+    assert "排队等待人工" in waiting[0]["text"] and not waiting[0]["citations"]
+
+
+def test_staff_resolves_a_handoff_and_the_bot_resumes(retriever, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTIONS_DB_PATH", str(tmp_path / "a.db"))
+    handoff = store.add_handoff("web:u7", "我要找人工")
+    dialogue = FakeDialogue()
+    auth = {"Authorization": "Bearer s3cret"}
+    with client(retriever, dialogue, staff_token="s3cret") as c:
+        assert c.post(f"/api/staff/handoffs/{handoff}/resolve").status_code == 401
+        done = c.post(f"/api/staff/handoffs/{handoff}/resolve", headers=auth)
+        again = c.post(f"/api/staff/handoffs/{handoff}/resolve", headers=auth)
+        queue = c.get("/api/staff/handoffs", headers=auth).json()
+    assert done.json()["status"] == "done" and dialogue.resumed == ["web:u7"]
+    assert again.status_code == 404 and queue == []
