@@ -12,7 +12,7 @@ def retriever() -> Retriever:
     """→ the shared Retriever over the current index (never rebuilds: `make index` does)."""
     from knowledge.service import open_retriever
 
-    return open_retriever(rebuild=False)
+    return open_retriever(rebuild=False, live=True)
 
 
 def doc_dates(doc_number: str) -> dict[str, str]:

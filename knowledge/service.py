@@ -5,12 +5,15 @@ from __future__ import annotations
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
 from knowledge.index import ensure, load
+from knowledge.live import LiveRetriever
 from knowledge.retrieve import Retriever
 
 
-def open_retriever(settings: KnowledgeSettings | None = None, rebuild: bool = True) -> Retriever:
-    """Settings → Retriever over the current index; rebuild=False only loads (errors if missing)."""
+def open_retriever(settings: KnowledgeSettings | None = None, rebuild: bool = True, live: bool = False) -> Retriever:
+    """Settings → Retriever over the current index; rebuild=False only loads (errors if missing);
+    live=True follows later re-indexing (servers use this)."""
     settings = settings or KnowledgeSettings()
     embedder = Embedder(settings.model_path)
     index = ensure(settings, embedder) if rebuild else load(settings)
-    return Retriever(index, embedder, settings)
+    retriever = Retriever(index, embedder, settings)
+    return LiveRetriever(retriever, settings, embedder) if live else retriever

@@ -15,7 +15,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="POLICY_", env_file=None)
 
-    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_url: str = "http://127.0.0.1:5005"  # several replicas: comma-separated URLs
     actions_url: str = "http://127.0.0.1:5055"
     rasa_timeout_s: float = 10.0
     public_url: str = "http://127.0.0.1:8000"

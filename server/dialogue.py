@@ -6,6 +6,7 @@ back into one message per bot utterance here, so every channel renders the same 
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import httpx
@@ -27,29 +28,43 @@ class DialogueUnavailable(Exception):
 
 
 class RasaDialogue:
-    """Rasa REST channel client."""
+    """Rasa REST channel client over one or more replicas (comma-separated URLs).
 
-    def __init__(self, base_url: str, timeout_s: float, client: httpx.AsyncClient | None = None):
-        self.base_url = base_url.rstrip("/")
+    A conversation goes to the replica its sender id hashes to, so its turns stay together; when
+    that replica cannot be reached it goes to the next one. Replicas share the tracker store and a
+    lock store (bot/endpoints.postgres.yml), so any of them can continue any conversation.
+    """
+
+    def __init__(self, base_urls: str, timeout_s: float, client: httpx.AsyncClient | None = None):
+        self.base_urls = [u.strip().rstrip("/") for u in base_urls.split(",") if u.strip()]
         self.client = client or httpx.AsyncClient(timeout=timeout_s)
+
+    def replicas_for(self, sender_id: str) -> list[str]:
+        """→ the replica URLs in the order this conversation tries them."""
+        start = zlib.crc32(sender_id.encode()) % len(self.base_urls)
+        return self.base_urls[start:] + self.base_urls[:start]
 
     async def reply(self, sender_id: str, text: str) -> list[BotMessage]:
         """One user message → the bot's messages (empty when the conversation is paused)."""
-        try:
-            response = await self.client.post(f"{self.base_url}/webhooks/rest/webhook", json={"sender": sender_id, "message": text})
-            response.raise_for_status()
-            return merge(response.json())
-        except (httpx.HTTPError, ValueError) as exc:
-            raise DialogueUnavailable(str(exc)) from exc
+        return merge(await self._post(sender_id, "/webhooks/rest/webhook", {"sender": sender_id, "message": text}))
+
+    async def _post(self, sender_id: str, path: str, body: dict):
+        """POST to the conversation's replica, the next one only when it could not be connected to."""
+        error: Exception | None = None
+        for base in self.replicas_for(sender_id):
+            try:
+                response = await self.client.post(f"{base}{path}", json=body)
+                response.raise_for_status()
+                return response.json()
+            except httpx.ConnectError as exc:  # never delivered: safe to try another replica
+                error = exc
+            except (httpx.HTTPError, ValueError) as exc:
+                raise DialogueUnavailable(f"{base}: {exc}") from exc
+        raise DialogueUnavailable(f"no replica reachable: {error}")
 
     async def resume(self, sender_id: str) -> None:
         """Un-pause a conversation after staff have handled it (Rasa's `resume` event)."""
-        try:
-            response = await self.client.post(f"{self.base_url}/conversations/{sender_id}/tracker/events",
-                                              json={"event": "resume"})
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise DialogueUnavailable(str(exc)) from exc
+        await self._post(sender_id, f"/conversations/{sender_id}/tracker/events", {"event": "resume"})
 
     async def close(self) -> None:
         await self.client.aclose()

@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from server import errors
 from server.config import Settings
 from server.dialogue import RasaDialogue
 from server.middleware import BodyLimit, Metrics, RateLimit
@@ -31,7 +32,7 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
         if retriever is None:
             from knowledge.service import open_retriever
 
-            app.state.retriever = open_retriever(rebuild=False)  # a missing index stops start-up with its path
+            app.state.retriever = open_retriever(rebuild=False, live=True)  # a missing index stops start-up with its path
         app.state.dialogue = dialogue or RasaDialogue(settings.rasa_url, settings.rasa_timeout_s)
         _mount_channels(app, settings)
         yield
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
 
     app = FastAPI(title="就业创业政策助手 API", version="0.2.0", lifespan=lifespan)
     app.state.settings = settings
+    errors.install(app)
     app.state.retriever = retriever
     app.add_middleware(Metrics)
     app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)

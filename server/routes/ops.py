@@ -19,13 +19,15 @@ def healthz() -> dict:
 async def readyz(request: Request, response: Response) -> dict:
     """Readiness: → each dependency's state; 503 unless all are up."""
     settings = request.app.state.settings
-    checks = {"index": getattr(request.app.state, "retriever", None) is not None}
+    retriever = getattr(request.app.state, "retriever", None)
+    checks = {"index": retriever is not None}
     async with httpx.AsyncClient(timeout=2.0) as client:
-        checks["rasa"] = await _up(client, f"{settings.rasa_url.rstrip('/')}/")
+        replicas = [u.strip().rstrip("/") for u in settings.rasa_url.split(",") if u.strip()]
+        checks["rasa"] = any([await _up(client, f"{url}/") for url in replicas])  # one replica can serve
         checks["actions"] = await _up(client, f"{settings.actions_url.rstrip('/')}/health")
     if not all(checks.values()):
         response.status_code = 503
-    return {"ready": all(checks.values()), "checks": checks}
+    return {"ready": all(checks.values()), "checks": checks, "index_key": retriever.index.key if retriever else None}
 
 
 async def _up(client: httpx.AsyncClient, url: str) -> bool:

@@ -60,18 +60,23 @@ def stack(model: Path, index_dir: Path, work: Path, endpoints: Path, extra_env: 
     processes = {
         "actions": subprocess.Popen([str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
                                     cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT),
-        "rasa": subprocess.Popen([str(RASA), "run", "--enable-api", "--model", str(model), "--endpoints", str(endpoints),
-                                  "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(ports["rasa"]),
-                                  "-i", "127.0.0.1"], cwd=ROOT, env=env, stdout=logs["rasa"], stderr=subprocess.STDOUT),
+        "rasa": subprocess.Popen(rasa_command(model, endpoints, ports["rasa"]), cwd=ROOT, env=env,
+                                 stdout=logs["rasa"], stderr=subprocess.STDOUT),
     }
     try:
         wait_for(f"{urls['actions']}/health", processes["actions"])
         wait_for(f"{urls['rasa']}/", processes["rasa"])
-        yield urls
+        yield urls | {"env": env, "processes": processes, "ports": ports}
     finally:
         stop_all(processes.values())
         for f in logs.values():
             f.close()
+
+
+def rasa_command(model: Path, endpoints: Path, port: int) -> list[str]:
+    """→ the command line of a Rasa server with the REST channel and HTTP API on loopback."""
+    return [str(RASA), "run", "--enable-api", "--model", str(model), "--endpoints", str(endpoints),
+            "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(port), "-i", "127.0.0.1"]
 
 
 def stop_all(processes) -> None:
@@ -91,12 +96,18 @@ STAFF_TOKEN = "test-staff-token"
 @pytest.fixture(scope="session")
 def gateway(rasa_stack, built_settings):
     """The FastAPI gateway (uvicorn) in front of rasa_stack, staff console enabled → its base URL."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KNOWLEDGE_INDEX_DIR": str(built_settings.index_dir),
+    with gateway_process(rasa_stack, built_settings.index_dir, free_port()) as url:
+        yield url
+
+
+@contextmanager
+def gateway_process(rasa_stack: dict, index_dir: Path, port: int):
+    """A gateway process in front of a stack on `port` → its base URL; stopped on exit."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KNOWLEDGE_INDEX_DIR": str(index_dir),
            "ACTIONS_DB_PATH": str(rasa_stack["db"]), "POLICY_RASA_URL": rasa_stack["rasa"],
            "POLICY_ACTIONS_URL": rasa_stack["actions"], "POLICY_STAFF_TOKEN": STAFF_TOKEN,
            "POLICY_RATE_LIMIT_PER_MINUTE": "10000"}
-    log = open(rasa_stack["logs"] / "gateway.log", "w")
+    log = open(rasa_stack["logs"] / f"gateway-{port}.log", "w")
     process = subprocess.Popen([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--port", str(port),
                                 "--host", "127.0.0.1", "--ws", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

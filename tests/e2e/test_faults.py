@@ -1,17 +1,20 @@
-"""Faults with the real parts: Rasa killed mid-conversation and restarted; the index missing at start."""
+"""Faults with the real parts: Rasa or the action server killed mid-conversation and restarted; the
+gateway restarted; the index missing or corrupt at start."""
 
 import os
+import shutil
 import subprocess
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from knowledge.config import KnowledgeSettings
 from knowledge.errors import IndexMissingError
 from server.config import Settings
-from server.launcher import RASA
+from server.launcher import APP_PY, RASA
 from server.main import create_app
-from tests.e2e.conftest import ROOT, free_port, wait_for
+from tests.e2e.conftest import ROOT, free_port, gateway_process, stack, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -65,3 +68,49 @@ def test_missing_index_stops_startup_with_its_path(tmp_path, monkeypatch):
         with TestClient(app):
             pass
     assert KnowledgeSettings().index_dir == missing
+
+
+def ask(base: str, sender: str, text: str) -> list[dict]:
+    r = httpx.post(f"{base}/api/chat", json={"sender_id": sender, "message": text}, timeout=60)
+    assert r.status_code == 200, r.text
+    return r.json()["messages"]
+
+
+def test_action_server_down_then_back(rasa_model, built_settings, tmp_path):
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n"
+                         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp_path / 'tracker.db'}\n", "utf-8")
+    with stack(rasa_model, built_settings.index_dir, tmp_path, endpoints) as s, \
+            gateway_process(s, built_settings.index_dir, free_port()) as base:
+        assert ask(base, "ad-1", "我是应届毕业生能领什么补贴")[0]["citations"]
+        actions = s["processes"]["actions"]
+        actions.kill()
+        actions.wait()
+        degraded = ask(base, "ad-1", "创业担保贷款有什么政策")
+        assert "对话服务暂时不可用" in degraded[0]["text"] and degraded[0]["citations"]
+        s["processes"]["actions"] = subprocess.Popen(
+            [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(s["ports"]["actions"])],
+            cwd=ROOT, env=s["env"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(f"{s['actions']}/health", s["processes"]["actions"])
+        back = ask(base, "ad-1", "那需要什么条件")
+        assert "对话服务暂时不可用" not in back[0]["text"] and back[0]["citations"]
+
+
+def test_gateway_restart_keeps_every_conversation(rasa_stack, built_settings):
+    port = free_port()
+    with gateway_process(rasa_stack, built_settings.index_dir, port) as base:
+        first = ask(base, "gr-1", "我是应届毕业生能领什么补贴")
+    with gateway_process(rasa_stack, built_settings.index_dir, port) as base:  # a new gateway process
+        follow = ask(base, "gr-1", "那需要什么条件")
+    assert "求职创业补贴" in first[0]["text"]
+    assert follow[0]["citations"] and any("高校毕业生" in c["text"] + "".join(c["path"]) for c in follow[0]["citations"])
+
+
+def test_corrupt_index_stops_startup_with_its_path(tmp_path, monkeypatch, built_settings):
+    broken = tmp_path / "broken"
+    shutil.copytree(built_settings.index_dir, broken, symlinks=True)
+    (broken / "current" / "clauses.json").write_text("{half-written", "utf-8")
+    monkeypatch.setenv("KNOWLEDGE_INDEX_DIR", str(broken))
+    with pytest.raises(IndexMissingError, match="corrupt.*python -m knowledge build"):
+        with TestClient(create_app(Settings())):
+            pass

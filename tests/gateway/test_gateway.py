@@ -131,3 +131,19 @@ def test_staff_resolves_a_handoff_and_the_bot_resumes(retriever, tmp_path, monke
         queue = c.get("/api/staff/handoffs", headers=auth).json()
     assert done.json()["status"] == "done" and dialogue.resumed == ["web:u7"]
     assert again.status_code == 404 and queue == []
+
+
+def test_widget_origins_come_from_the_settings(retriever):
+    with client(retriever, FakeDialogue(), allowed_origins=["https://www.gd.gov.cn"]) as c:
+        allowed = c.options("/api/chat", headers={"Origin": "https://www.gd.gov.cn", "Access-Control-Request-Method": "POST"})
+        other = c.options("/api/chat", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert allowed.headers.get("access-control-allow-origin") == "https://www.gd.gov.cn"
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_invalid_requests_are_explained_in_chinese(retriever):
+    with client(retriever, FakeDialogue()) as c:
+        long = c.post("/api/chat", json={"sender_id": "u", "message": "补" * 3000}).json()
+        missing = c.post("/api/chat", json={"message": "你好"}).json()
+    assert long["detail"] == "「消息」过长（最多 2000 个字）" and long["errors"][0]["type"] == "string_too_long"
+    assert missing["detail"] == "缺少「会话编号」"

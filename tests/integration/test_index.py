@@ -56,3 +56,22 @@ def test_missing_and_corrupt_index_name_the_path(tmp_path, built_settings):
     (target / "dense.faiss").write_bytes(b"garbage")
     with pytest.raises(IndexMissingError, match=f"{target}.*corrupt"):
         load(KnowledgeSettings(index_dir=broken))
+
+
+def test_live_retriever_follows_a_swap_and_skips_a_broken_build(tmp_path, built_settings, embedder):
+    from knowledge.live import LiveRetriever
+    from knowledge.retrieve import Retriever
+
+    index_dir = tmp_path / "live"
+    shutil.copytree(built_settings.index_dir, index_dir, symlinks=True)
+    settings = KnowledgeSettings(index_dir=index_dir)
+    live = LiveRetriever(Retriever(load(settings), embedder, settings), settings, embedder, check_every_s=0)
+    good = live.key
+    broken = index_dir / "builds" / "broken"
+    broken.mkdir()
+    (index_dir / "current").unlink()
+    (index_dir / "current").symlink_to("builds/broken")
+    live.search("创业担保贷款", 1)  # notices the swap; the broken build fails to load in the background
+    live._loading.acquire()  # wait for the background load to finish
+    live._loading.release()
+    assert live.key == good and live.search("创业担保贷款", 1).hits  # still serving the good build
