@@ -41,6 +41,9 @@ def environment(ports: dict[str, int]) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{env.get('PYTHONPATH', '')}".rstrip(os.pathsep)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no usage data leaves the machine
+    # one math thread per process: the processes already run in parallel, and torch's and faiss's
+    # thread pools fighting over the cores cost the action server half its CPU per turn
+    env.setdefault("OMP_NUM_THREADS", "1")
     env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{ports['actions']}/webhook")
     env.setdefault("TRACKER_DB", str(ROOT / "var" / "tracker.db"))
     (ROOT / "var").mkdir(exist_ok=True)

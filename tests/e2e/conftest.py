@@ -91,6 +91,7 @@ def stop_all(processes) -> None:
 
 
 STAFF_TOKEN = "test-staff-token"
+WECHAT_TOKEN = "test-wechat-token"
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +107,7 @@ def gateway_process(rasa_stack: dict, index_dir: Path, port: int):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KNOWLEDGE_INDEX_DIR": str(index_dir),
            "ACTIONS_DB_PATH": str(rasa_stack["db"]), "POLICY_RASA_URL": rasa_stack["rasa"],
            "POLICY_ACTIONS_URL": rasa_stack["actions"], "POLICY_STAFF_TOKEN": STAFF_TOKEN,
-           "POLICY_RATE_LIMIT_PER_MINUTE": "10000"}
+           "POLICY_RATE_LIMIT_PER_MINUTE": "10000", "POLICY_WECHAT_TOKEN": WECHAT_TOKEN, "POLICY_WECHAT_APP_ID": "wx-test"}
     log = open(rasa_stack["logs"] / f"gateway-{port}.log", "w")
     process = subprocess.Popen([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--port", str(port),
                                 "--host", "127.0.0.1", "--ws", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
