@@ -15,9 +15,7 @@ class ActionHandoff(Action):
 
     def run(self, dispatcher, tracker: Tracker, domain):
         """Queue the conversation for staff, tell the citizen, pause the bot."""
-        last = next((e.get("text") for e in reversed(tracker.events) if e.get("event") == "user"
-                     and not (e.get("text") or "").startswith("/")), "")
-        ticket = store.add_handoff(tracker.sender_id, last or "")
+        ticket = store.add_handoff(tracker.sender_id, _last_question(tracker))
         text = (f"已为您转接人工服务（排队号 {ticket}），工作人员会尽快在此回复您，在此期间机器人暂停回答。"
                 f"如需立即咨询，请拨打 {HOTLINE}。")
         dispatcher.utter_message(**render.message(text, handoff=True))
@@ -38,3 +36,13 @@ class ActionRecordFeedback(Action):
             dispatcher.utter_message(**render.message("很抱歉没能帮到您。您可以换个说法再问，或转人工由工作人员解答。",
                                                       buttons=[{"title": "转人工", "payload": "/human_handoff"}]))
         return []
+
+
+def _last_question(tracker: Tracker) -> str:
+    """→ the citizen's latest message that is not the request for a person itself (what staff see)."""
+    for e in reversed(tracker.events):
+        intent = ((e.get("parse_data") or {}).get("intent") or {}).get("name")
+        text = e.get("text") or ""
+        if e.get("event") == "user" and text and not text.startswith("/") and intent != "human_handoff":
+            return text
+    return ""

@@ -22,11 +22,13 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-TYPES = {  # name → FAISS factory string and search-time parameter
-    "flat": ("Flat", {}),
-    "hnsw32": ("HNSW32", {"efSearch": 128}),
-    "ivf_sq8": ("IVF{nlist},SQ8", {"nprobe": 32}),
-    "ivf_pq64_refine": ("IVF{nlist},PQ64,RFlat", {"nprobe": 32, "k_factor": 4}),
+TYPES = {  # name → FAISS factory string and the search-time settings swept over one build
+    "flat": ("Flat", [""]),
+    "hnsw32": ("HNSW32", ["efSearch=128", "efSearch=256"]),
+    "hnsw32_sq8": ("HNSW32,SQ8", ["efSearch=128", "efSearch=256", "efSearch=512"]),
+    "hnsw32_fp16": ("HNSW32,SQfp16", ["efSearch=256", "efSearch=512"]),
+    "ivf_sq8": ("IVF{nlist},SQ8", ["nprobe=32", "nprobe=128", "nprobe=512"]),
+    "ivf_pq64_refine": ("IVF{nlist},PQ64,RFlat", ["nprobe=128,k_factor_rf=4"]),
 }
 
 
@@ -63,8 +65,8 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def run_one(kind: str, n: int, n_queries: int) -> dict:
-    """One index type at one size (in this process) → its figures."""
+def run_one(kind: str, n: int, n_queries: int) -> list[dict]:
+    """One index type at one size (in this process), built once → figures per search setting."""
     import faiss
 
     corpus, queries = vectors(n)
@@ -73,39 +75,33 @@ def run_one(kind: str, n: int, n_queries: int) -> dict:
     exact.add(corpus)
     _, truth = exact.search(queries, 10)
     del exact
-    factory, params = TYPES[kind]
+    factory, sweep = TYPES[kind]
     nlist = max(64, int(4 * np.sqrt(n)))
     index = faiss.index_factory(corpus.shape[1], factory.format(nlist=nlist), faiss.METRIC_INNER_PRODUCT)
-    before = rss_mb()  # the corpus copy is freed below, so index MB = growth caused by the index
     started = time.perf_counter()
     if not index.is_trained:
         sample = min(n, 64 * nlist, 100_000)  # enough for the coarse quantizer and PQ codebooks
         index.train(corpus[np.random.default_rng(1).choice(n, sample, replace=False)])
     index.add(corpus)
     build_s = time.perf_counter() - started
-    _set_params(faiss, index, params)
     del corpus
-    latencies, found = [], []
-    for q in queries:
-        t = time.perf_counter()
-        _, ids = index.search(q[None, :], 10)
-        latencies.append((time.perf_counter() - t) * 1000)
-        found.append(ids[0])
-    recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
-    lat = sorted(latencies)
-    return {"type": kind, "n": n, "build_s": round(build_s, 1), "index_mb": round(rss_mb() - before),
-            "rss_mb": round(rss_mb()), "p50_ms": round(lat[len(lat) // 2], 2),
-            "p95_ms": round(lat[int(0.95 * (len(lat) - 1))], 2), "recall@10": round(recall, 3)}
-
-
-def _set_params(faiss, index, params: dict) -> None:
-    inner = faiss.downcast_index(index.base_index) if "k_factor" in params else index
-    if "k_factor" in params:
-        faiss.downcast_index(index).k_factor = params["k_factor"]
-    if "nprobe" in params:
-        faiss.extract_index_ivf(inner).nprobe = params["nprobe"]
-    if "efSearch" in params:
-        faiss.downcast_index(index).hnsw.efSearch = params["efSearch"]
+    rows = []
+    for setting in sweep:
+        if setting:
+            faiss.ParameterSpace().set_index_parameters(index, setting)  # what KNOWLEDGE_INDEX_SEARCH does
+        latencies, found = [], []
+        for q in queries:
+            t = time.perf_counter()
+            _, ids = index.search(q[None, :], 10)
+            latencies.append((time.perf_counter() - t) * 1000)
+            found.append(ids[0])
+        recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
+        lat = sorted(latencies)
+        rows.append({"type": kind, "factory": factory.format(nlist=nlist), "search": setting or "-", "n": n,
+                     "build_s": round(build_s, 1), "rss_mb": round(rss_mb()),  # the corpus copy is freed: RSS = index + runtime
+                     "p50_ms": round(lat[len(lat) // 2], 2), "p95_ms": round(lat[int(0.95 * (len(lat) - 1))], 2),
+                     "recall@10": round(recall, 3)})
+    return rows
 
 
 def main() -> None:
@@ -116,10 +112,11 @@ def main() -> None:
     parser.add_argument("--one", nargs=2)  # internal: run one (type, size) in this process
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one[0], int(args.one[1]), args.queries)))
+        print(json.dumps(run_one(args.one[0], int(args.one[1]), args.queries)))  # one line: a list of rows
         return
     vectors(1000)  # compute and cache the real vectors once
-    print("| type | clauses | build s | index MB | process RSS MB | p50 ms | p95 ms | recall@10 |\n|---|---|---|---|---|---|---|---|")
+    print("| factory | search | clauses | build s | process RSS MB | p50 ms | p95 ms | recall@10 |\n"
+          "|---|---|---|---|---|---|---|---|")
     for n in args.sizes:
         for kind in args.types:
             if kind == "flat" and n > 100_000:
@@ -129,8 +126,9 @@ def main() -> None:
             if out.returncode:
                 print(f"| {kind} | {n} | failed: {out.stderr.strip().splitlines()[-1]} |")
                 continue
-            r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"| {r['type']} | {r['n']:,} | {r['build_s']} | {r['index_mb']} | {r['rss_mb']} | {r['p50_ms']} | {r['p95_ms']} | {r['recall@10']} |", flush=True)
+            for r in json.loads(out.stdout.strip().splitlines()[-1]):
+                print(f"| {r['factory']} | {r['search']} | {r['n']:,} | {r['build_s']} | {r['rss_mb']} "
+                      f"| {r['p50_ms']} | {r['p95_ms']} | {r['recall@10']} |", flush=True)
 
 
 if __name__ == "__main__":

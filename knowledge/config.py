@@ -21,4 +21,8 @@ class KnowledgeSettings(BaseSettings):
     userdict: Path = LEXICON / "jieba" / "userdict.txt"
     synonyms: Path = LEXICON / "synonyms.yaml"
     max_query_chars: int = 200
+    # FAISS index: exact by default (the shipped corpus has 159 clauses); from about 100 k clauses
+    # "IVF{nlist},SQ8" with "nprobe=128" (figures in docs/scaling.md). Changing the factory rebuilds.
+    index_factory: str = "Flat"
+    index_search: str = ""  # FAISS ParameterSpace string applied at load, e.g. "efSearch=256"
     keep_builds: int = 2

@@ -20,3 +20,7 @@ class IndexMissingError(KnowledgeError):
 
 class QueryError(KnowledgeError):
     """A query that cannot be searched; the message is Chinese, for the citizen."""
+
+
+class SettingError(KnowledgeError):
+    """A setting has a value the library cannot use; the message names the environment variable."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
-from knowledge.errors import IndexMissingError
+from knowledge.errors import IndexMissingError, SettingError
 from knowledge.sources import load_corpus, read_text, source_files
 from knowledge.tokenize import Tokenizer
 from knowledge.types import Clause, Corpus, Document
@@ -50,7 +50,7 @@ class LoadedIndex:
 
 def index_key(settings: KnowledgeSettings, embedder: Embedder) -> str:
     """Sources + dictionary + model + pipeline version → the hex key an up-to-date index carries."""
-    h = hashlib.sha256(f"pipeline:{PIPELINE_VERSION}\nmodel:{embedder.fingerprint}\n".encode())
+    h = hashlib.sha256(f"pipeline:{PIPELINE_VERSION}\nmodel:{embedder.fingerprint}\nfaiss:{settings.index_factory}\n".encode())
     h.update(settings.userdict.read_bytes())
     for path in source_files(settings.sources_dir):
         h.update(f"\nsource:{path.name}\n".encode())
@@ -94,8 +94,7 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     started = time.perf_counter()
     texts = [clause_text_for_search(c) for c in corpus.clauses]
     vectors = embedder.encode(texts, progress=progress)
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(vectors)
+    dense = dense_index(settings, vectors)
     faiss.write_index(dense, str(folder / "dense.faiss"))
     tokenizer = Tokenizer(settings.userdict)
     bm25 = bm25s.BM25()
@@ -105,10 +104,41 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     _write_json(folder / "clauses.json", [c.to_dict() for c in corpus.clauses])
     manifest = {
         "key": key, "pipeline": PIPELINE_VERSION, "model": str(embedder.path), "dim": int(vectors.shape[1]),
+        "faiss": settings.index_factory,
         "clauses": len(corpus.clauses), "documents": [d.doc_number for d in corpus.documents],
         "skipped_sources": corpus.skipped_sources, "build_seconds": round(time.perf_counter() - started, 2),
     }
     _write_json(folder / "manifest.json", manifest)
+
+
+def dense_index(settings: KnowledgeSettings, vectors):
+    """Vectors → the FAISS index KNOWLEDGE_INDEX_FACTORY describes (trained on them when it needs it);
+    "{nlist}" in the factory string becomes 4·√(number of clauses), at least 64."""
+    import faiss
+
+    factory = settings.index_factory.format(nlist=max(64, int(4 * len(vectors) ** 0.5)))  # "IVF{nlist},SQ8"
+    try:
+        dense = faiss.index_factory(vectors.shape[1], factory, faiss.METRIC_INNER_PRODUCT)
+        if not dense.is_trained:
+            dense.train(vectors)
+    except RuntimeError as exc:
+        raise SettingError(f"KNOWLEDGE_INDEX_FACTORY={settings.index_factory!r} cannot index {len(vectors)} vectors: "
+                           f"{str(exc).strip().splitlines()[-1]}") from exc
+    dense.add(vectors)
+    return dense
+
+
+def search_parameters(settings: KnowledgeSettings, dense) -> None:
+    """Apply KNOWLEDGE_INDEX_SEARCH (e.g. "efSearch=256") to a loaded index."""
+    import faiss
+
+    if not settings.index_search:
+        return
+    try:
+        faiss.ParameterSpace().set_index_parameters(dense, settings.index_search)
+    except RuntimeError as exc:
+        raise SettingError(f"KNOWLEDGE_INDEX_SEARCH={settings.index_search!r} does not fit the index "
+                           f"({settings.index_factory}): {str(exc).strip().splitlines()[-1]}") from exc
 
 
 def _write_json(path: Path, data) -> None:
@@ -168,6 +198,7 @@ def load(settings: KnowledgeSettings) -> LoadedIndex:
         bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
     except Exception as exc:  # any unreadable file means the same thing to the operator
         raise IndexMissingError(f"{folder.resolve()}: index is corrupt ({type(exc).__name__}: {exc}); {REBUILD_HINT}") from exc
+    search_parameters(settings, dense)
     if dense.ntotal != len(clauses) or manifest.get("clauses") != len(clauses):
         raise IndexMissingError(f"{folder.resolve()}: index is inconsistent ({dense.ntotal} vectors, {len(clauses)} clauses); {REBUILD_HINT}")
     return LoadedIndex(folder.resolve(), manifest["key"], documents, clauses, dense, bm25)

@@ -40,6 +40,14 @@ def test_handoff_pauses_and_queues_once(knowledge, db):
     assert db.exists()
 
 
+def test_staff_see_the_question_not_the_request_for_a_person(knowledge, db):
+    t = tracker("转人工", "human_handoff")
+    asked = {"text": "创业担保贷款怎么申请", "intent": {"name": "ask_policy"}}
+    t.events.insert(0, {"event": "user", "text": asked["text"], "parse_data": asked})
+    run(ActionHandoff(), t)
+    assert store.waiting_handoffs()[0]["last_message"] == "创业担保贷款怎么申请"
+
+
 def test_feedback_recorded_with_answer_clauses(knowledge, db):
     slots = {"last_clause_ids": ["gf2017-28.p3.i9.s2"], "last_topic": "一次性创业补贴"}
     run(ActionRecordFeedback(), tracker("👍", "feedback_good", slots))

@@ -106,7 +106,7 @@ def test_widget_on_a_phone_screen(gateway, browser):
 
 
 def test_staff_console_search_highlight_context_and_queue(gateway, page):
-    for text in ("创业担保贷款怎么申请", "转人工"):  # a citizen asks for a person
+    for text in ("<img src=x onerror=\"window.pwned=1\">创业担保贷款怎么申请", "转人工"):  # a citizen asks for a person
         httpx.post(gateway + "/api/chat", json={"sender_id": "queue-1", "message": text}, timeout=60).raise_for_status()
     page.goto(gateway + "/staff")
     page.fill("#token", "wrong")
@@ -128,3 +128,6 @@ def test_staff_console_search_highlight_context_and_queue(gateway, page):
     assert page.locator("#context").inner_text().strip()
     page.click("#refresh")
     page.wait_for_selector("#queue-list >> text=web:queue-1")
+    item = page.locator("#queue-list li", has_text="web:queue-1")
+    assert "<img src=x" in item.inner_text() and item.locator("img").count() == 0  # the question, as text
+    assert page.evaluate("window.pwned") is None

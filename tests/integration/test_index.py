@@ -75,3 +75,24 @@ def test_live_retriever_follows_a_swap_and_skips_a_broken_build(tmp_path, built_
     live._loading.acquire()  # wait for the background load to finish
     live._loading.release()
     assert live.key == good and live.search("创业担保贷款", 1).hits  # still serving the good build
+
+
+def test_index_type_is_a_setting(tmp_path, embedder):
+    from knowledge.errors import SettingError
+    from knowledge.retrieve import Retriever
+
+    settings = KnowledgeSettings(index_dir=tmp_path / "hnsw", index_factory="HNSW32", index_search="efSearch=64")
+    manifest = json.loads((build(settings, embedder, progress=False) / "manifest.json").read_text())
+    index = load(settings)
+    assert manifest["faiss"] == "HNSW32" and index.dense.hnsw.efSearch == 64
+    assert Retriever(index, embedder, settings).search("创业担保贷款", 3).hits
+    assert index_key(settings, embedder) != index_key(KnowledgeSettings(index_dir=tmp_path / "hnsw"), embedder)
+    ivf = KnowledgeSettings(index_dir=tmp_path / "ivf64", index_factory="IVF{nlist},Flat", index_search="nprobe=64")
+    build(ivf, embedder, progress=False)
+    import faiss
+
+    assert faiss.extract_index_ivf(load(ivf).dense).nlist == 64  # 4·√159 rounded up to the floor of 64
+    with pytest.raises(SettingError, match="KNOWLEDGE_INDEX_FACTORY='IVF4096,Flat'"):
+        build(KnowledgeSettings(index_dir=tmp_path / "ivf", index_factory="IVF4096,Flat"), embedder, progress=False)
+    with pytest.raises(SettingError, match="KNOWLEDGE_INDEX_SEARCH='nprobe=8'"):
+        load(KnowledgeSettings(index_dir=tmp_path / "hnsw", index_factory="HNSW32", index_search="nprobe=8"))
