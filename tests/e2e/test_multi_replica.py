@@ -56,7 +56,7 @@ def test_turns_alternating_between_replicas_are_stored_in_order(replicas):
 
 
 def test_concurrent_turns_into_one_conversation_none_lost(replicas):
-    sender, texts = f"mr-{uuid.uuid4()}", [f"我是应届毕业生第{i}次问补贴" for i in range(10)]
+    sender, texts = f"mr-{uuid.uuid4()}", [f"我是应届毕业生第{i}次问补贴" for i in range(16)]
 
     async def burst():
         async with httpx.AsyncClient(timeout=120) as client:

@@ -28,4 +28,4 @@ def test_postgres_tracker_and_redis_lock_store(rasa_model, built_settings, tmp_p
             lock_calls = redis_command(rd["port"], "INFO", "commandstats")
     assert all(any("custom" in item for item in reply) for reply in replies), replies  # cited answers both times
     assert stored == "2"  # both user turns are in PostgreSQL
-    assert "cmdstat_set:" in lock_calls and "cmdstat_del:" in lock_calls  # each turn took and released its lock
+    assert "cmdstat_incr:" in lock_calls and "cmdstat_del:" in lock_calls  # each turn took a ticket and released it
