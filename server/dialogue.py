@@ -36,7 +36,7 @@ class RasaDialogue:
     """
 
     def __init__(self, base_urls: str, timeout_s: float, client: httpx.AsyncClient | None = None):
-        self.base_urls = [u.strip().rstrip("/") for u in base_urls.split(",") if u.strip()]
+        self.base_urls = replica_urls(base_urls)
         self.client = client or httpx.AsyncClient(timeout=timeout_s)
 
     def replicas_for(self, sender_id: str) -> list[str]:
@@ -68,6 +68,11 @@ class RasaDialogue:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def replica_urls(setting: str) -> list[str]:
+    """POLICY_RASA_URL ("http://a:5005,http://b:5005") → the replica base URLs."""
+    return [u.strip().rstrip("/") for u in setting.split(",") if u.strip()]
 
 
 def merge(items: list[dict]) -> list[BotMessage]:

@@ -6,6 +6,8 @@ import httpx
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from server.dialogue import replica_urls
+
 router = APIRouter(tags=["ops"])
 
 
@@ -22,8 +24,7 @@ async def readyz(request: Request, response: Response) -> dict:
     retriever = getattr(request.app.state, "retriever", None)
     checks = {"index": retriever is not None}
     async with httpx.AsyncClient(timeout=2.0) as client:
-        replicas = [u.strip().rstrip("/") for u in settings.rasa_url.split(",") if u.strip()]
-        checks["rasa"] = any([await _up(client, f"{url}/") for url in replicas])  # one replica can serve
+        checks["rasa"] = any([await _up(client, f"{url}/") for url in replica_urls(settings.rasa_url)])  # one can serve
         checks["actions"] = await _up(client, f"{settings.actions_url.rstrip('/')}/health")
     if not all(checks.values()):
         response.status_code = 503

@@ -12,17 +12,16 @@ from fastapi.testclient import TestClient
 from knowledge.config import KnowledgeSettings
 from knowledge.errors import IndexMissingError
 from server.config import Settings
-from server.launcher import APP_PY, RASA
+from server.launcher import APP_PY
 from server.main import create_app
-from tests.e2e.conftest import ROOT, free_port, gateway_process, stack, wait_for
+from tests.e2e.conftest import ROOT, free_port, gateway_process, rasa_command, stack, wait_for
 
 pytestmark = pytest.mark.integration
 
 
 def start_rasa(model, port, endpoints, env):
-    process = subprocess.Popen([str(RASA), "run", "--enable-api", "--model", str(model), "--endpoints", str(endpoints),
-                                "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(port), "-i", "127.0.0.1"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(rasa_command(model, endpoints, port), cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(f"http://127.0.0.1:{port}/", process)
     return process
 
