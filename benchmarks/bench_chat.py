@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.load_mix import figures  # noqa: E402
 from knowledge.evaluate import load_questions  # noqa: E402
 
 PORTS = {"gateway": 18100, "rasa": 15105, "actions": 15155}
@@ -78,11 +78,7 @@ async def level(kind: str, users: int, seconds: float, questions: list[str]) -> 
     async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=users * 2)) as client:
         until = time.monotonic() + seconds
         await asyncio.gather(*(user(client, kind, questions[i::users] or questions, until, latencies, errors) for i in range(users)))
-    lat = sorted(latencies) or [float("nan")]
-    pick = lambda p: lat[min(len(lat) - 1, int(p * (len(lat) - 1)))]  # noqa: E731
-    return {"endpoint": kind, "users": users, "requests": len(latencies), "errors": len(errors),
-            "per_s": round(len(latencies) / seconds, 1), "p50": round(statistics.median(lat), 1),
-            "p95": round(pick(0.95), 1), "p99": round(pick(0.99), 1)}
+    return {"endpoint": kind, "users": users} | figures(latencies, len(errors), seconds)
 
 
 def main() -> None:
