@@ -16,6 +16,7 @@ run: install index model
 	$(APP)/bin/python -m server.launcher
 
 test: install
+	$(APP)/bin/ruff check .
 	@# pytest exits 5 when it collected no tests: that is a failure, never a pass
 	$(APP)/bin/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$status

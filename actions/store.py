@@ -46,7 +46,7 @@ def waiting_handoffs() -> list[dict]:
     """→ the waiting queue, oldest first."""
     with closing(_connect()) as conn:
         rows = conn.execute("SELECT id, sender_id, created, last_message FROM handoffs WHERE status='waiting' ORDER BY id").fetchall()
-    return [dict(zip(("id", "sender_id", "created", "last_message"), r)) for r in rows]
+    return [dict(zip(("id", "sender_id", "created", "last_message"), r, strict=True)) for r in rows]
 
 
 def is_waiting(sender_id: str) -> bool:

@@ -99,7 +99,7 @@ def report(result: dict, samples: list, seconds: float) -> None:
     names = sorted({n for _, s in samples for n in s})
     print("\n| process | RSS start MB | RSS middle MB | RSS end MB | trend, 2nd half MB/min |\n|---|---|---|---|---|")
     for n in names:
-        at = lambda i: f"{samples[i][1].get(n, float('nan')):.0f}"  # noqa: E731
+        at = lambda i, n=n: f"{samples[i][1].get(n, float('nan')):.0f}"  # noqa: E731
         print(f"| {n} | {at(0)} | {at(len(samples) // 2)} | {at(-1)} | {trend(samples, n):+.2f} |")
 
 

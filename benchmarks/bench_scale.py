@@ -95,7 +95,7 @@ def run_one(kind: str, n: int, n_queries: int) -> list[dict]:
             _, ids = index.search(q[None, :], 10)
             latencies.append((time.perf_counter() - t) * 1000)
             found.append(ids[0])
-        recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
+        recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=True)]))
         lat = sorted(latencies)
         rows.append({"type": kind, "factory": factory.format(nlist=nlist), "search": setting or "-", "n": n,
                      "build_s": round(build_s, 1), "rss_mb": round(rss_mb()),  # the corpus copy is freed: RSS = index + runtime

@@ -116,7 +116,7 @@ class Retriever:
         known = list(dict.fromkeys(t for t in tokens if t in self._vocab))
         keyword = self.index.bm25.get_scores(known) if known else np.zeros(n, dtype=np.float32)
         candidates = list(dict.fromkeys([int(i) for i in dense_ids[0] if i >= 0] + [int(i) for i in np.argsort(-keyword)[:CANDIDATES]]))
-        dense = {int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0]) if i >= 0}  # -1: fewer found
+        dense = {int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0}  # -1: fewer found
         floor = min(dense.values(), default=0.0)  # candidates outside the dense top-N get the N-th cosine
         best_kw = float(keyword.max()) if n else 0.0
         words = self.query_words(clean)

@@ -19,6 +19,52 @@ def _isolated_index(monkeypatch, tmp_path):
     monkeypatch.setenv("KNOWLEDGE_INDEX_DIR", str(tmp_path / "index"))
 
 
+TIERS = ("unit", "model", "stack", "browser")
+MODEL_FIXTURES = {"embedder"}  # every real-model fixture depends on it
+STACK_FIXTURES = {"rasa_model", "rasa_stack", "gateway"}
+BROWSER_FIXTURES = {"browser", "page", "chromium"}
+
+
+def tier_of(item: pytest.Item) -> str:
+    """A collected test → its cost tier: browser > stack (servers) > model (real embedding model) > unit."""
+    names = set(getattr(item, "fixturenames", ()))
+    explicit = [t for t in TIERS if item.get_closest_marker(t)]
+    if explicit:
+        return explicit[-1]
+    if names & BROWSER_FIXTURES or "test_pages" in item.nodeid:
+        return "browser"
+    if names & STACK_FIXTURES or "/e2e/" in f"/{item.nodeid}":
+        return "stack"
+    if names & MODEL_FIXTURES:
+        return "model"
+    return "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with its tier, so `pytest -m unit` runs the fast tier alone."""
+    for item in items:
+        item.add_marker(getattr(pytest.mark, tier_of(item)))
+
+
+@pytest.fixture(scope="session")
+def fake_embedder():
+    from tests.doubles import FakeEmbedder
+
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def fake_retriever(tmp_path_factory, fake_embedder):
+    """A real index of the shipped sources embedded with the fake embedder: BM25 and the whole pipeline
+    run for real, no model is loaded."""
+    from knowledge.index import build, load
+    from knowledge.retrieve import Retriever
+
+    settings = KnowledgeSettings(index_dir=tmp_path_factory.mktemp("fake-index"))
+    build(settings, fake_embedder, progress=False)
+    return Retriever(load(settings), fake_embedder, settings)
+
+
 @pytest.fixture(scope="session")
 def embedder():
     from knowledge.embed import Embedder
@@ -37,11 +83,17 @@ def built_settings(tmp_path_factory, embedder) -> KnowledgeSettings:
 
 
 @pytest.fixture(scope="session")
-def retriever(built_settings, embedder):
+def model_retriever(built_settings, embedder):
+    """The real retriever: real model, real index (folders may override `retriever` with the fake one)."""
     from knowledge.index import load
     from knowledge.retrieve import Retriever
 
     return Retriever(load(built_settings), embedder, built_settings)
+
+
+@pytest.fixture(scope="session")
+def retriever(model_retriever):
+    return model_retriever
 
 
 def copy_sources(tmp_path: Path, *files: Path) -> Path:

@@ -263,8 +263,8 @@ def test_official_long_answer_is_split_and_fully_delivered(retriever, api):
     assert [c[1] for c in api.calls if c[0] == "GET"] == ["/cgi-bin/token"]  # the token is cached
 
 
-def test_official_falls_back_to_retrieval_when_dialogue_is_down(retriever):
-    with official(retriever, FakeDialogue(fail=True), wechat_reply_deadline_s=10) as c:
+def test_official_falls_back_to_retrieval_when_dialogue_is_down(model_retriever):
+    with official(model_retriever, FakeDialogue(fail=True), wechat_reply_deadline_s=10) as c:
         text = content(post_plain(c, text_xml("创业担保贷款有什么政策", msg_id=5005)))
     assert "对话服务暂时不可用" in text and "创业担保贷款" in text
 

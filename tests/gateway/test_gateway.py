@@ -51,8 +51,8 @@ def test_chat_forwards_and_returns_structured_messages(retriever):
     assert dialogue.calls == [("web:abc-1", "我是应届毕业生能领什么补贴")]
 
 
-def test_chat_falls_back_to_cited_retrieval_when_dialogue_is_down(retriever):
-    with client(retriever, FakeDialogue(fail=True)) as c:
+def test_chat_falls_back_to_cited_retrieval_when_dialogue_is_down(model_retriever):
+    with client(model_retriever, FakeDialogue(fail=True)) as c:
         msg = c.post("/api/chat", json={"sender_id": "u1", "message": "创业担保贷款有什么政策"}).json()["messages"][0]
         nothing = c.post("/api/chat", json={"sender_id": "u1", "message": "明天天气怎么样"}).json()["messages"][0]
     assert "对话服务暂时不可用" in msg["text"] and msg["citations"] and "创业担保贷款" in msg["citations"][0]["text"]
@@ -109,10 +109,10 @@ def test_search_group_filter_and_clause_context(retriever):
     assert detail["context"] and any(x["clause_id"] == detail["clause_id"] for x in detail["context"])
 
 
-def test_silent_dialogue_means_a_failed_action_unless_the_conversation_waits_for_staff(retriever, tmp_path, monkeypatch):
+def test_silent_dialogue_means_a_failed_action_unless_the_conversation_waits_for_staff(model_retriever, tmp_path, monkeypatch):
     monkeypatch.setenv("ACTIONS_DB_PATH", str(tmp_path / "a.db"))
     store.add_handoff("web:waiting", "转人工")
-    with client(retriever, FakeDialogue(silent=True)) as c:
+    with client(model_retriever, FakeDialogue(silent=True)) as c:
         failed = c.post("/api/chat", json={"sender_id": "other", "message": "创业担保贷款有什么政策"}).json()["messages"]
         waiting = c.post("/api/chat", json={"sender_id": "waiting", "message": "还在吗"}).json()["messages"]
     assert "对话服务暂时不可用" in failed[0]["text"] and failed[0]["citations"]  # action server down: retrieval answers

@@ -5,7 +5,7 @@ import pytest
 
 from benchmarks.bench_scale import run_one
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.model]  # 20 k vectors: too heavy for the unit tier
 
 
 def test_ivf_sq8_finds_what_exact_search_finds():
