@@ -14,6 +14,7 @@ from knowledge.formats import charset
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _SENTENCE = re.compile(r"[\u4e00-\u9fff].{13,}[，。；]|[，。；].{13,}")  # a clause of prose, not a link or menu item
+_RULE_ROW = re.compile(r"[|\-:\s]+")
 _TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-—–]\s)\s*")  # 「就业促进法_政策法规_某某网」「… | 某某网」
 
 
@@ -23,13 +24,21 @@ def extract(data: bytes, source: str) -> str:
 
     page = charset.decode(data, source, declared=_declared_charset(data))
     doc = trafilatura.bare_extraction(page, include_tables=True, include_comments=False, with_metadata=True)
-    paragraphs = [line.strip() for line in (doc.text if doc else "").splitlines() if line.strip()]
+    paragraphs = [_row(line) for line in (doc.text if doc else "").splitlines() if _row(line)]
     if not any(_SENTENCE.search(p) for p in paragraphs):
         raise SourceError(source, None, "page has no article body (only navigation, links or a footer were found)")
     title = _title(doc.title or "")
     if title and title not in paragraphs[:3]:
         paragraphs.insert(0, title)
     return "\n\n".join(paragraphs) + "\n"
+
+
+def _row(line: str) -> str:
+    """An extracted line → stripped; a table row '| a | b |' as 'a | b' (as DOCX rows), a rule row '|---|' as ''."""
+    line = line.strip()
+    if line.startswith("|") and line.endswith("|"):
+        line = "" if _RULE_ROW.fullmatch(line) else line[1:-1].strip()
+    return line
 
 
 def _declared_charset(data: bytes) -> str | None:

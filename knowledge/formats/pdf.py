@@ -45,17 +45,17 @@ def extract(data: bytes, source: str) -> str:
 def _printed_pages(data: bytes, source: str) -> list[list[_Printed]]:
     """PDF bytes → each page's printed lines; SourceError for a PDF that is encrypted or unreadable."""
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return [_read_page(page) for page in pdf.pages]
-    except PDFPasswordIncorrect as exc:
-        raise SourceError(source, None, "PDF is encrypted with a password: save an unprotected copy") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
-        raise SourceError(source, None, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    except PdfminerException as exc:  # pdfplumber wraps pdfminer's error as its first argument
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise SourceError(source, None, "PDF is encrypted with a password: save an unprotected copy") from exc
+        raise SourceError(source, None, f"not a readable PDF ({type(cause).__name__}: {cause})") from exc
 
 
 def _read_page(page) -> list[_Printed]:

@@ -10,10 +10,11 @@ from knowledge.formats import html as html_format
 from tests.unit.formats.build import LAWS, html_page, law, paragraphs
 
 LAW_FILES = sorted(LAWS.glob("*.txt"))
-FURNITURE = ["首页", "当前位置", "发布日期", "分享到", "打印本页", "相关链接", "网站标识码", "ICP备", "版权所有", "转发国务院"]
+FURNITURE = ["首页", "当前位置", "发布日期", "分享到", "打印本页", "相关链接", "网站标识码", "ICP备", "版权所有", "转发国务院",
+             "政策解读"]
 
 
-@pytest.mark.parametrize("markup", ["p", "br"])
+@pytest.mark.parametrize("markup", ["p", "br", "table"])
 @pytest.mark.parametrize("path", LAW_FILES, ids=lambda p: p.stem)
 def test_gbk_page_gives_the_article_without_navigation(tmp_path, path, markup):
     original = path.read_text("utf-8")
@@ -22,6 +23,12 @@ def test_gbk_page_gives_the_article_without_navigation(tmp_path, path, markup):
     out = formats.read(file)
     assert paragraphs(out) == paragraphs(original)
     assert [word for word in FURNITURE if word in out] == []
+
+
+def test_data_table_in_the_article_is_kept_row_by_row():
+    table = [["缴费时间", "领取期限"], ["满1年不满5年", "最长12个月"], ["满5年不满10年", "最长18个月"]]
+    out = html_format.extract(html_page(law("失业保险条例"), table=table), "t.html")
+    assert [line for line in out.splitlines() if "|" in line] == [" | ".join(row) for row in table]
 
 
 def test_utf8_page_and_page_declaring_the_wrong_charset():

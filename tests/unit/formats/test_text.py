@@ -36,15 +36,22 @@ def test_shipped_sources_are_returned_unchanged(path):
     assert formats.read(path) == path.read_text("utf-8-sig")
 
 
-@pytest.mark.parametrize("path", LAW_FILES, ids=lambda p: p.stem)
-@pytest.mark.parametrize(("width", "blank"), [(60, False), (80, True)])
-def test_indented_hard_wrapped_copy_with_page_furniture_is_rejoined(path, width, blank):
+def _rejoined(path, width: int, blank: bool, indent: bool) -> tuple[str, str]:
+    """A law → (its text, its hard-wrapped copy with page numbers and a running title read back)."""
     original = path.read_text("utf-8")
     title = original.splitlines()[0]
-    wrapped = hard_wrapped(original, width, blank=blank, indent=True, page_lines=40, header=title)
+    wrapped = hard_wrapped(original, width, blank=blank, indent=indent, page_lines=40, header=title)
     assert "— 2 —" in wrapped and wrapped.count(title) > 2
     assert text.wrap_width(wrapped.splitlines()) == width
     out = text.extract(wrapped.encode("gbk"), path.name)
+    assert "— 2 —" not in out and paragraphs(out).count(title) == 1
+    return original, out
+
+
+@pytest.mark.parametrize("path", LAW_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize(("width", "blank"), [(60, False), (80, True)])
+def test_indented_hard_wrapped_copy_with_page_furniture_is_rejoined(path, width, blank):
+    original, out = _rejoined(path, width, blank, indent=True)
     assert paragraphs(out) == paragraphs(original)
 
 
@@ -53,13 +60,9 @@ def test_indented_hard_wrapped_copy_with_page_furniture_is_rejoined(path, width,
 def test_flush_left_hard_wrapped_copy_keeps_every_article(path, width, blank):
     # Without a first-line indent, a full line ending in 「。」 before a page break or (without blank
     # lines) anywhere may end a 款 or just a sentence: only whole articles are certain.
-    original = path.read_text("utf-8")
-    title = original.splitlines()[0]
-    wrapped = hard_wrapped(original, width, blank=blank, indent=False, page_lines=45, header=title)
-    out = text.extract(wrapped.encode(), path.name)
+    original, out = _rejoined(path, width, blank, indent=False)
     assert articles(out) == articles(original) and len(articles(out)) > 20
     assert paragraphs(out)[:2] == paragraphs(original)[:2]  # title and history line
-    assert "— 2 —" not in out and paragraphs(out).count(title) == 1
 
 
 def test_article_reference_wrapped_to_a_line_start_is_no_heading():
