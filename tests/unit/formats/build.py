@@ -218,3 +218,62 @@ _LAYOUT_TABLE_OPEN = ('<table width="960" border="0"><tr><td width="200" valign=
                       '</li><li><a href="/flfg/">法律法规</a></li><li><a href="/gfxwj/">规范性文件</a></li></ul></td>'
                       '<td valign="top"><table><tr><td class="bt_content"><div class="main">')
 _LAYOUT_TABLE_CLOSE = '</td></tr></table></td></tr></table><div class="footer">'
+
+
+def docx_file(text: str, *, table: list[list[str]] | None = None, header: str = "") -> bytes:
+    """Plain text → a Word document: title centred, one paragraph per line, optional table and page header."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document()
+    if header:
+        document.sections[0].header.paragraphs[0].text = header
+    for number, para in enumerate(line.strip() for line in text.splitlines() if line.strip()):
+        paragraph = document.add_paragraph(para)
+        if number == 0 or _CENTRED.match(para):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for row, values in zip(grid.rows, table):
+            for cell, value in zip(row.cells, values):
+                cell.text = value
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def picture_png(text: str = "第一条　扫描件") -> bytes:
+    """A small PNG picture of some text, as a scanner would produce it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (600, 120), 255)
+    ImageDraw.Draw(image).text((10, 40), text, fill=0, font=ImageFont.truetype(str(CJK_FONT), 32))
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def docx_of_images() -> bytes:
+    """A Word document holding only a scanned page picture."""
+    import docx
+
+    document = docx.Document()
+    document.add_picture(io.BytesIO(picture_png()))
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def scanned_pdf() -> bytes:
+    """A PDF whose pages are pictures only (no text layer), as a scanner produces."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4)
+    for _ in range(2):
+        canvas.drawImage(ImageReader(io.BytesIO(picture_png())), 50, 600, width=500, height=100)
+        canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
