@@ -63,7 +63,8 @@ def _read_page(page) -> list[_Printed]:
     try:
         return [
             _Printed(row["text"], row["x0"], row["x1"], row["top"], statistics.median(c["size"] for c in row["chars"]))
-            for row in page.extract_text_lines(return_chars=True, strip=True)
+            # a space only for a gap over half a character: justified CJK lines are set with wider spacing
+            for row in page.extract_text_lines(return_chars=True, strip=True, x_tolerance_ratio=0.5)
             if row["text"].strip()
         ]
     finally:

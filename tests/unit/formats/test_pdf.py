@@ -35,6 +35,14 @@ def test_flush_left_pdf_keeps_every_article(name, layout):
     assert "第 2 页" not in out
 
 
+@pytest.mark.parametrize("spread", [0, 6], ids=["justified", "distributed"])
+def test_justified_lines_get_no_spaces_between_characters(spread):
+    original = law("残疾人就业条例")
+    out = pdf_format.extract(pdf(original, spread=spread), "justified.pdf")
+    assert paragraphs(out) == paragraphs(original)
+    assert "第一条 为了" in out and "为 了" not in out
+
+
 def test_pdf_readable_without_a_password_is_read_despite_copy_restrictions():
     original = law("残疾人就业条例")
     out = pdf_format.extract(pdf(original, encrypt=StandardEncryption("", "owner", canCopy=0)), "restricted.pdf")
