@@ -8,10 +8,12 @@ directory listing, not memory. python-docx parses XML without resolving entities
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 
 from knowledge.errors import SourceError
 
+log = logging.getLogger(__name__)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: a .doc, or a password-protected .docx
 _MAX_PARTS = 5000
 _MAX_RATIO = 200  # Word XML deflates 5–20×; a part packed far tighter is a zip bomb
@@ -26,12 +28,17 @@ def extract(data: bytes, source: str) -> str:
     media = _check_package(data, source)
     try:
         document = docx.Document(io.BytesIO(data))
-        blocks = [text for block in document.iter_inner_content() for text in _texts(block)]
+        content = list(document.iter_inner_content())
+        blocks = [text for block in content for text in _texts(block)]
+        numbered = sum(1 for block in content if _numbered(block) and block.text.strip())
     except (PackageNotFoundError, KeyError, ValueError, LxmlError, zipfile.BadZipFile) as exc:
         raise SourceError(source, None, f"not a readable DOCX ({type(exc).__name__}: {exc})") from exc
     if not blocks:
         what = "only images (a scan saved as Word?)" if media else "no text"
         raise SourceError(source, None, f"DOCX holds {what}: add the document's text version")
+    if numbered:
+        log.warning("%s: %d paragraphs are numbered automatically by Word; their numbers (第X条, （一）…) are not "
+                    "in the text: type them in, or the articles cannot be told apart", source, numbered)
     return "\n\n".join(blocks) + "\n"
 
 
@@ -59,6 +66,20 @@ def _check_package(data: bytes, source: str) -> bool:
             raise SourceError(source, None, f"DOCX part {p.filename} is compressed {p.file_size // max(p.compress_size, 1)}×: "
                               "refused as a zip bomb")
     return any(name.startswith("word/media/") for name in names)
+
+
+def _numbered(block) -> bool:
+    """A body block → True for a paragraph numbered by Word's list numbering (directly or by its style)."""
+    from docx.table import Table
+
+    if isinstance(block, Table):
+        return False
+    holders = [block._p]
+    style = block.style
+    while style is not None:
+        holders.append(style.element)
+        style = style.base_style
+    return any(h.pPr is not None and h.pPr.numPr is not None for h in holders)
 
 
 def _texts(block) -> list[str]:

@@ -32,6 +32,23 @@ def test_docx_tables_come_in_document_order_one_row_per_line():
     assert out.rstrip().endswith("附件：失业保险待遇表\n\n失业保险金标准 | 最低工资标准的90%\n\n缴费满1年不满5年 | 最多领取12个月")
 
 
+def test_automatic_numbering_is_reported_as_a_warning_naming_the_file(caplog):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("就业促进条例", style="Title")
+    for text in ["为了促进就业，制定本条例。", "本条例自发布之日起施行。"]:
+        document.add_paragraph(text, style="List Number")
+    buf = io.BytesIO()
+    document.save(buf)
+    out = docx_format.extract(buf.getvalue(), "numbered.docx")
+    assert "为了促进就业，制定本条例。" in out
+    assert [r.getMessage()[:40] for r in caplog.records] == ["numbered.docx: 2 paragraphs are numbered"]
+    caplog.clear()
+    docx_format.extract(docx_file(law("残疾人就业条例")), "plain.docx")
+    assert not caplog.records
+
+
 def test_docx_of_images_only_is_refused_by_name(tmp_path):
     file = tmp_path / "scan.docx"
     file.write_bytes(docx_of_images())
