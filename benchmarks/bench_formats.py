@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.unit.formats.build import LAWS, docx_file, hard_wrapped, html_page, pdf  # noqa: E402
+from tests.unit.formats.make_files import LAWS, docx_file, hard_wrapped, html_page, pdf  # noqa: E402
 
 READ = """
 import resource, sys, time

@@ -8,7 +8,7 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from knowledge import formats
 from knowledge.errors import SourceError
 from knowledge.formats import pdf as pdf_format
-from tests.unit.formats.build import LAWS, articles, law, paragraphs, pdf, scanned_pdf
+from tests.unit.formats.make_files import LAWS, articles, law, paragraphs, pdf, scanned_pdf
 
 LAW_FILES = sorted(LAWS.glob("*.txt"))
 

@@ -7,7 +7,7 @@ import pytest
 from knowledge import formats
 from knowledge.errors import SourceError
 from knowledge.formats import html as html_format
-from tests.unit.formats.build import LAWS, html_page, law, paragraphs
+from tests.unit.formats.make_files import LAWS, html_page, law, paragraphs
 
 LAW_FILES = sorted(LAWS.glob("*.txt"))
 FURNITURE = ["首页", "当前位置", "发布日期", "分享到", "打印本页", "相关链接", "网站标识码", "ICP备", "版权所有", "转发国务院",

@@ -10,7 +10,7 @@ from knowledge import formats
 from knowledge.errors import SourceError
 from knowledge.formats import text
 from tests.conftest import SOURCES
-from tests.unit.formats.build import LAWS, articles, hard_wrapped, law, paragraphs
+from tests.unit.formats.make_files import LAWS, articles, hard_wrapped, law, paragraphs
 
 LAW_FILES = sorted(LAWS.glob("*.txt"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from knowledge.sources import load_corpus
 from tests.conftest import OFFICIAL, SCRAPE, copy_sources
-from tests.unit.formats.build import html_page
+from tests.unit.formats.make_files import html_page
 
 
 def test_web_copy_saved_as_a_gbk_page_aligns_like_the_text_copy(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from knowledge import formats
 from knowledge.errors import SourceError
 from knowledge.formats import docx as docx_format
-from tests.unit.formats.build import LAWS, docx_file, docx_of_images, law, paragraphs
+from tests.unit.formats.make_files import LAWS, docx_file, docx_of_images, law, paragraphs
 
 LAW_FILES = sorted(LAWS.glob("*.txt"))
 
