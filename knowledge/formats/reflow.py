@@ -71,11 +71,16 @@ def drop_furniture(pages: list[list[Line]], bare_numbers: bool = False) -> list[
     kept: list[Line] = []
     for number, page in enumerate(pages):
         top, bottom = _edges(page)
-        body = [line for pos, line in enumerate(page) if not (
-            (pos in top or pos in bottom) and (is_page_number(line.text, bare_numbers)
-                                              or (_key(line.text) in running and not (pos in top and number == 0))))]
+        body = [line for pos, line in enumerate(page)
+                if not ((pos in top or pos in bottom) and _is_furniture(line.text, running, bare_numbers,
+                                                                         keep_running=number == 0 and pos in top))]
         kept += body if len(body) == len(page) else _trim(body)
     return kept
+
+
+def _is_furniture(text: str, running: set[str], bare_numbers: bool, keep_running: bool) -> bool:
+    """A line at a page edge → True when it is a page number, or a running line (unless `keep_running`)."""
+    return is_page_number(text, bare_numbers) or (_key(text) in running and not keep_running)
 
 
 def _trim(page: list[Line]) -> list[Line]:
