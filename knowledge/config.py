@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,3 +27,11 @@ class KnowledgeSettings(BaseSettings):
     index_factory: str = "Flat"
     index_search: str = ""  # FAISS ParameterSpace string applied at load, e.g. "efSearch=256"
     keep_builds: int = 2
+    # A source file larger than this is refused before it is read (a DOCX may unpack to twice it):
+    # laws and notices with a text layer are far smaller; a larger file is a scan or not a source.
+    max_source_mb: int = Field(30, gt=0)
+
+
+def env_name(field: str) -> str:
+    """A settings field ('max_source_mb') → the environment variable that sets it."""
+    return f"{KnowledgeSettings.model_config['env_prefix']}{field.upper()}"

@@ -11,13 +11,14 @@ import hashlib
 import logging
 from pathlib import Path
 
+from knowledge import formats
 from knowledge.align import align_copy, copy_doc_numbers
 from knowledge.errors import SourceError
 from knowledge.parse import has_structure, parse_official
 from knowledge.types import Clause, Corpus, Document
 
 log = logging.getLogger(__name__)
-SOURCE_SUFFIXES = (".md", ".txt")
+SOURCE_SUFFIXES = formats.SUFFIXES
 
 
 def source_files(folder: Path) -> list[Path]:
@@ -31,21 +32,8 @@ def source_files(folder: Path) -> list[Path]:
 
 
 def read_text(path: Path) -> str:
-    """A source file → its text; undecodable bytes raise SourceError naming the line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(str(path), None, f"cannot read: {exc.strerror}") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(str(path), line, f"not valid UTF-8 (byte {exc.start}): save the file as UTF-8") from exc
-    if "\x00" in text:
-        raise SourceError(str(path), text[: text.index("\x00")].count("\n") + 1, "contains NUL bytes: not a text file")
-    if not text.strip():
-        raise SourceError(str(path), None, "file is empty")
-    return text
+    """A source file of any supported format → its text; SourceError naming the file (and line) when unreadable."""
+    return formats.read(path)
 
 
 def load_corpus(folder: Path) -> Corpus:
