@@ -11,11 +11,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from server import errors
 from server.config import Settings
 from server.dialogue import RasaDialogue
-from server.middleware import BodyLimit, Metrics, RateLimit
+from server.middleware import BodyLimit, Metrics, OpsAccess, RateLimit, SecurityHeaders
 from server.privacy import install_log_masking
 from server.routes import chat, ops, search, staff
 
@@ -39,15 +40,19 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
         if dialogue is None:
             await app.state.dialogue.close()
 
-    app = FastAPI(title="就业创业政策助手 API", version="0.2.0", lifespan=lifespan)
+    # the docs UI from files we serve (no CDN: closed networks, and the CSP allows only our origin)
+    off = {"openapi_url": None, "docs_url": None, "redoc_url": None} if settings.docs_access == "off" else {}
+    app = (FastAPI if off else FastAPIOffline)(title="就业创业政策助手 API", version="0.2.0", lifespan=lifespan, **off)
     app.state.settings = settings
     errors.install(app)
     app.state.retriever = retriever
     app.add_middleware(Metrics)
+    app.add_middleware(OpsAccess, settings=settings)
     app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.allowed_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.add_middleware(SecurityHeaders)  # outermost: refusals (413, 429, 404) carry the headers too
     for module in (ops, search, chat, staff):
         app.include_router(module.router)
     _pages(app)
