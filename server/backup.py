@@ -156,10 +156,13 @@ def _dump_sqlite(source: Path, work: Path, name: str, setting: str) -> dict:
     if not source.is_file():
         raise FileNotFoundError(f"{source} ({setting}) does not exist")
     copy = work / name
-    with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(copy)) as dst:
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-        rows = {table: dst.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in _tables(dst)}
+    try:
+        with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(copy)) as dst:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            rows = {table: dst.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in _tables(dst)}
+    except sqlite3.Error as exc:
+        raise BackupError(f"{source} ({setting}) cannot be backed up: {exc}") from exc
     return {"kind": "sqlite", "source": str(source), "setting": setting, "rows": rows, "files": {name: _sha256(copy)}}
 
 
@@ -193,8 +196,8 @@ def restore(source: Path, force: bool = False) -> tuple[dict, dict[str, str]]:
     plan = [(name, entry, getattr(stores, name)) for name, entry in manifest["stores"].items() if entry["kind"] != "missing"]
     for name, entry, target in plan:
         _check_kind(name, entry, target)
-    occupied = [_where(name, target) for name, _, target in plan if _holds_data(target)]
-    if occupied and not force:
+    occupied = [] if force else [_where(name, target) for name, _, target in plan if _holds_data(name, target)]
+    if occupied:
         raise BackupError("refusing to overwrite stores that hold data — " + "; ".join(occupied)
                           + " (point the settings at fresh locations, or pass --force)")
     for name, entry, target in plan:
@@ -203,7 +206,7 @@ def restore(source: Path, force: bool = False) -> tuple[dict, dict[str, str]]:
                                 *(["--clean", "--if-exists"] if force else []), "-d", target.db,
                                 str(source / next(iter(entry["files"])))], target)
         elif entry["kind"] == "sqlite":
-            _restore_sqlite(source / next(iter(entry["files"])), target)
+            _restore_sqlite(source / next(iter(entry["files"])), target, name)
         else:
             _restore_folder(source / "sources", target)
     return manifest, {name: str(target) for name, _, target in plan}
@@ -236,7 +239,7 @@ def _check_kind(name: str, entry: dict, target: Path | Postgres) -> None:
                           "restore with the endpoints file the backup was taken with")
 
 
-def _holds_data(target: Path | Postgres) -> bool:
+def _holds_data(name: str, target: Path | Postgres) -> bool:
     """True when writing the backup there would destroy something."""
     if isinstance(target, Postgres):
         return _psql(target, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'") != "0"
@@ -244,15 +247,21 @@ def _holds_data(target: Path | Postgres) -> bool:
         return any(p.is_file() for p in target.rglob("*"))
     if not target.is_file():
         return False
-    with closing(sqlite3.connect(target, timeout=30)) as conn:
-        return any(conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() for t in _tables(conn))
+    try:
+        with closing(sqlite3.connect(target, timeout=30)) as conn:
+            return any(conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() for t in _tables(conn))
+    except sqlite3.Error as exc:
+        raise BackupError(f"{_where(name, target)} cannot be read ({exc}): move it aside or pass --force") from exc
 
 
-def _restore_sqlite(copy: Path, target: Path) -> None:
+def _restore_sqlite(copy: Path, target: Path, name: str) -> None:
     """The backup copy → target, through the backup API (safe even when a process has the file open)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(f"file:{copy}?mode=ro", uri=True)) as src, closing(sqlite3.connect(target, timeout=30)) as dst:
-        src.backup(dst)
+    try:
+        with closing(sqlite3.connect(f"file:{copy}?mode=ro", uri=True)) as src, closing(sqlite3.connect(target, timeout=30)) as dst:
+            src.backup(dst)
+    except sqlite3.Error as exc:
+        raise BackupError(f"{_where(name, target)} cannot be written: {exc}") from exc
 
 
 def _restore_folder(copy: Path, target: Path) -> None:

@@ -155,6 +155,11 @@ def test_missing_store_damaged_backup_and_occupied_folder_are_refused_with_their
     occupied = backup(env, "create", str(tmp_path / "b1"))
     assert occupied.returncode == 1 and "is not empty" in occupied.stderr
 
+    garbage = site(tmp_path / "garbage")
+    Path(garbage["ACTIONS_DB_PATH"]).write_bytes(b"not a database" * 100)
+    unreadable = backup(garbage, "restore", str(tmp_path / "b1"))
+    assert unreadable.returncode == 1 and f"records: {garbage['ACTIONS_DB_PATH']} (ACTIONS_DB_PATH) cannot be read" in unreadable.stderr
+
     copy = tmp_path / "b1" / "records.db"
     copy.write_bytes(copy.read_bytes()[:-1] + b"\x01")
     fresh = site(tmp_path / "fresh")
