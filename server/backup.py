@@ -125,6 +125,22 @@ def create(target: Path, skip_missing: bool = False) -> dict:
     work = target.with_name(f".{target.name}.partial")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    try:
+        entries = _dump_all(stores, work, skip_missing)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)  # no half backup left behind
+        raise
+    manifest = {"format": FORMAT, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "host": socket.gethostname(), "stores": entries}
+    (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")  # last: marks it complete
+    if target.exists():
+        target.rmdir()
+    work.rename(target)
+    return manifest
+
+
+def _dump_all(stores: Stores, work: Path, skip_missing: bool) -> dict:
+    """Every store into work → {store: its manifest entry}; a missing store fails unless skip_missing."""
     entries = {}
     for name, dump in (("tracker", lambda: _dump_tracker(stores.tracker, work)),
                        ("records", lambda: _dump_sqlite(stores.records, work, "records.db", SETTINGS["records"])),
@@ -133,16 +149,9 @@ def create(target: Path, skip_missing: bool = False) -> dict:
             entries[name] = dump()
         except FileNotFoundError as exc:
             if not skip_missing:
-                shutil.rmtree(work, ignore_errors=True)
                 raise BackupError(f"{exc} (--skip-missing backs up the other stores)") from exc
             entries[name] = {"kind": "missing", "source": str(exc)}
-    manifest = {"format": FORMAT, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "host": socket.gethostname(), "stores": entries}
-    (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")  # last: marks it complete
-    if target.exists():
-        target.rmdir()
-    work.rename(target)
-    return manifest
+    return entries
 
 
 def _dump_tracker(tracker: Path | Postgres, work: Path) -> dict:

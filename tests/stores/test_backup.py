@@ -149,7 +149,7 @@ def test_missing_store_damaged_backup_and_occupied_folder_are_refused_with_their
     Path(env["KNOWLEDGE_SOURCES_DIR"]).mkdir()
     missing = backup(env, "create", str(tmp_path / "b1"))
     assert missing.returncode == 1 and f"{env['TRACKER_DB']} (TRACKER_DB) does not exist" in missing.stderr
-    assert not (tmp_path / "b1").exists()
+    assert not (tmp_path / "b1").exists() and not list(tmp_path.glob(".b1*"))  # no half backup left
 
     assert backup(env, "create", "--skip-missing", str(tmp_path / "b1")).returncode == 0
     occupied = backup(env, "create", str(tmp_path / "b1"))
