@@ -44,7 +44,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = ROOT / "var"
 
-    # Who may read /metrics and the API docs (/docs, /redoc, /openapi.json): "off"; "internal" = a
+    # Who may read /metrics and the API docs (/docs, /openapi.json): "off"; "internal" = a
     # direct connection from ops_networks (never through a proxy); "token" = Bearer POLICY_OPS_TOKEN
     metrics_access: Literal["off", "internal", "token"] = "internal"
     docs_access: Literal["off", "internal", "token"] = "internal"

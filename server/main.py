@@ -40,9 +40,10 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
         if dialogue is None:
             await app.state.dialogue.close()
 
-    # the docs UI from files we serve (no CDN: closed networks, and the CSP allows only our origin)
-    off = {"openapi_url": None, "docs_url": None, "redoc_url": None} if settings.docs_access == "off" else {}
-    app = (FastAPI if off else FastAPIOffline)(title="就业创业政策助手 API", version="0.2.0", lifespan=lifespan, **off)
+    # docs UI: Swagger UI from files we serve (no CDN: closed networks, a CSP naming only our origin);
+    # no ReDoc, which fetches its logo from redoc.ly
+    off = {"openapi_url": None, "docs_url": None} if settings.docs_access == "off" else {}
+    app = (FastAPI if off else FastAPIOffline)(title="就业创业政策助手 API", version="0.2.0", lifespan=lifespan, redoc_url=None, **off)
     app.state.settings = settings
     errors.install(app)
     app.state.retriever = retriever

@@ -84,7 +84,7 @@ def bearer_matches(authorization: str | None, secret) -> bool:
     return secrets.compare_digest(given.encode(), secret.get_secret_value().encode())
 
 
-DOCS_PATHS = ("/docs", "/redoc", "/openapi.json", "/static-offline-docs")  # fastapi-offline serves the UI's files
+DOCS_PATHS = ("/docs", "/openapi.json", "/static-offline-docs")  # fastapi-offline serves the UI's files
 FORWARDING = ("forwarded", "x-forwarded-for", "x-real-ip")
 
 
@@ -121,11 +121,10 @@ class OpsAccess(BaseHTTPMiddleware):
 # Our pages load scripts and styles from their own files only (tests/e2e/test_pages.py fails on any violation).
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-# Swagger UI and ReDoc start from one inline script (allowed by its hash, computed per page), inject their
-# own styles, and ReDoc runs a worker from a blob: on the docs pages only, and they show only our schema.
-DOCS_CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
-DOCS_PAGES = ("/docs", "/docs/oauth2-redirect", "/redoc")
+# Swagger UI starts from one inline script, allowed by its hash (computed from the page served).
+DOCS_CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+DOCS_PAGES = ("/docs", "/docs/oauth2-redirect")
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY",
                     "Cross-Origin-Opener-Policy": "same-origin", "Permissions-Policy": "camera=(), microphone=(), geolocation=()"}
 
