@@ -28,7 +28,7 @@ import subprocess
 import sys
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -130,7 +130,7 @@ def create(target: Path, skip_missing: bool = False) -> dict:
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)  # no half backup left behind
         raise
-    manifest = {"format": FORMAT, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    manifest = {"format": FORMAT, "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "host": socket.gethostname(), "stores": entries}
     (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")  # last: marks it complete
     if target.exists():
@@ -308,7 +308,7 @@ def _run(tool: str, args: list[str], pg: Postgres) -> str:
     path = shutil.which(tool)
     if path is None:
         raise BackupError(f"{tool} is not installed (Debian package postgresql-client)")
-    done = subprocess.run([path, *args], env=pg.env(), capture_output=True, text=True)
+    done = subprocess.run([path, *args], env=pg.env(), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BackupError(f"{tool} on {pg} failed: {done.stderr.strip()}")
     return done.stdout.strip()

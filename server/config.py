@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     ops_token: SecretStr | None = None
 
     @model_validator(mode="after")
-    def _token_when_needed(self) -> "Settings":
+    def _token_when_needed(self) -> Settings:
         if "token" in (self.metrics_access, self.docs_access) and not self.ops_token:
             raise ValueError("POLICY_METRICS_ACCESS/POLICY_DOCS_ACCESS=token needs POLICY_OPS_TOKEN")
         return self

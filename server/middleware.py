@@ -145,7 +145,7 @@ class SecurityHeaders(BaseHTTPMiddleware):
 async def _with_docs_csp(response) -> Response:
     """A docs page → the same page with a CSP that allows exactly its inline scripts."""
     body = b"".join([chunk async for chunk in response.body_iterator])
-    inline = re.findall(r"<script>(.*?)</script>", body.decode("utf-8"), re.S)
+    inline = re.findall(r"<script>(.*?)</script>", body.decode("utf-8"), re.DOTALL)
     hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in inline)
     headers = {**response.headers, "Content-Security-Policy": DOCS_CSP.format(hashes=hashes)}
     return Response(body, status_code=response.status_code, headers=headers)

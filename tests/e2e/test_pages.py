@@ -61,12 +61,17 @@ def page(browser, request):
     assert not violations, violations  # the pages pass their Content-Security-Policy
 
 
+# Predicates are functions, never expression strings: Playwright evaluates a string with eval(), which
+# the pages' CSP rightly refuses.
+BOT_REPLIES_OVER = "n => document.querySelectorAll('.pa-msg.pa-bot').length > n"
+
+
 def ask(page, text: str) -> None:
     """Type a question into the widget and wait for the bot's reply."""
     before = page.locator(".pa-msg.pa-bot").count()
     page.fill("#pa-input", text)
     page.click("#pa-send")
-    page.wait_for_function(f"document.querySelectorAll('.pa-msg.pa-bot').length > {before}", timeout=60_000)
+    page.wait_for_function(BOT_REPLIES_OVER, arg=before, timeout=60_000)
 
 
 def test_widget_cited_answer_clarify_and_reload(gateway, page):
@@ -97,7 +102,7 @@ def test_widget_clarifying_button_then_answer(gateway, page):
     quick = page.locator(".pa-quick", has_text="退役军人").last
     before = page.locator(".pa-msg.pa-bot").count()
     quick.click()
-    page.wait_for_function(f"document.querySelectorAll('.pa-msg.pa-bot').length > {before}", timeout=60_000)
+    page.wait_for_function(BOT_REPLIES_OVER, arg=before, timeout=60_000)
     assert page.locator(".pa-msg.pa-user").last.inner_text().strip() == "退役军人"
     assert page.locator(".pa-msg.pa-bot").last.locator("details.pa-citation").count() > 0
 
@@ -141,7 +146,7 @@ def test_staff_console_search_highlight_context_and_queue(gateway, page):
     assert any("创业" in m or "贷款" in m for m in first.locator("mark").all_inner_texts())
 
     page.select_option("#doc", value="粤府〔2017〕101号")
-    page.wait_for_function("[...document.querySelectorAll('.result')].every(r => r.innerText.includes('粤府'))")
+    page.wait_for_function("() => [...document.querySelectorAll('.result')].every(r => r.innerText.includes('粤府'))")
     first = page.locator(".result").first
     first.locator(".result-title").click()
     page.wait_for_selector("#context .current")
@@ -183,7 +188,7 @@ def host_site(port: int, gateway: str):
     policy = f"default-src 'self'; script-src 'self' {gateway}; style-src 'self' {gateway}; connect-src {gateway}"
 
     class Page(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server hook name
+        def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Security-Policy", policy)

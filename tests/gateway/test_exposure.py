@@ -79,7 +79,7 @@ def test_every_response_carries_the_security_headers(retriever):
 def test_docs_page_csp_allows_exactly_its_inline_script(retriever):
     with caller(retriever) as c:
         page = c.get("/docs")
-    inline = re.findall(r"<script>(.*?)</script>", page.text, re.S)
+    inline = re.findall(r"<script>(.*?)</script>", page.text, re.DOTALL)
     digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
     csp = page.headers["content-security-policy"]
     assert len(inline) == 1 and f"script-src 'self' 'sha256-{digest}';" in csp and "unsafe" not in csp

@@ -72,9 +72,8 @@ def test_a_new_file_gets_the_latest_schema_and_upgrading_again_changes_nothing(t
 
 def test_a_failing_step_leaves_the_file_unchanged(old_db):
     broken = (*schema.MIGRATIONS, ("ALTER TABLE feedback ADD COLUMN channel TEXT", "ALTER TABLE no_such_table ADD COLUMN x"))
-    with closing(sqlite3.connect(old_db)) as conn:
-        with pytest.raises(schema.SchemaError, match=r"assistant\.db: migration step 3 failed"):
-            schema.upgrade(conn, old_db, broken)
+    with closing(sqlite3.connect(old_db)) as conn, pytest.raises(schema.SchemaError, match=r"assistant\.db: migration step 3 failed"):
+        schema.upgrade(conn, old_db, broken)
     assert _version(old_db) == 0  # steps 1 and 2 were in the same transaction: rolled back too
     assert "resolved" not in _columns(old_db, "handoffs") and "channel" not in _columns(old_db, "feedback")
     with closing(sqlite3.connect(old_db)) as conn:
