@@ -29,6 +29,12 @@ def _connect() -> sqlite3.Connection:
     return conn
 
 
+def ensure_schema() -> int:
+    """Open the records file once → its schema version, migrated (start-up: a bad file stops it, naming the path)."""
+    with closing(_connect()) as conn:
+        return schema.version(conn)
+
+
 def add_handoff(sender_id: str, last_message: str) -> int:
     """A conversation asking for a person → its row id in the waiting queue (one open request each)."""
     with closing(_connect()) as conn, conn:

@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
+from actions import store
 from server import errors
 from server.config import Settings
 from server.dialogue import RasaDialogue
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
 
             app.state.retriever = open_retriever(rebuild=False, live=True)  # a missing index stops start-up with its path
         app.state.dialogue = dialogue or RasaDialogue(settings.rasa_url, settings.rasa_timeout_s)
+        store.ensure_schema()  # records migrated before the first request, not during a citizen's handoff
         _mount_channels(app, settings)
         yield
         if dialogue is None:

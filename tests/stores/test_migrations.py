@@ -8,8 +8,12 @@ import threading
 from contextlib import closing
 
 import pytest
+from fastapi.testclient import TestClient
 
 from actions import schema, store
+from server.config import Settings
+from server.main import create_app
+from tests.gateway.test_gateway import FakeDialogue
 
 # The schema exactly as actions/store.py created it before migrations existed.
 UNVERSIONED = """
@@ -57,6 +61,11 @@ def test_opening_an_unversioned_file_upgrades_it_and_keeps_every_row(old_db):
     with closing(sqlite3.connect(old_db)) as conn:
         assert conn.execute("SELECT resolved FROM handoffs WHERE id=1").fetchone()[0] > 0  # the new column is written
         assert conn.execute("SELECT count(*) FROM handoffs").fetchone()[0] == 2
+
+
+def test_gateway_start_up_upgrades_the_records_file(old_db):
+    with TestClient(create_app(Settings(), retriever=object(), dialogue=FakeDialogue())):  # no search here: no index
+        assert _version(old_db) == schema.LATEST  # before any request
 
 
 def test_a_new_file_gets_the_latest_schema_and_upgrading_again_changes_nothing(tmp_path, monkeypatch):
