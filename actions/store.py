@@ -1,4 +1,5 @@
-"""Records the action server keeps: handoff requests (the staff queue) and answer feedback, in SQLite."""
+"""Records the action server keeps: handoff requests (the staff queue) and answer feedback, in SQLite
+(schema and its migrations: actions/schema.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,9 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+from actions import schema
+
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "assistant.db"
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS handoffs (id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, created REAL NOT NULL,
-    last_message TEXT, status TEXT NOT NULL DEFAULT 'waiting');
-CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, created REAL NOT NULL,
-    rating TEXT NOT NULL, clause_ids TEXT NOT NULL, question TEXT);
-"""
 
 
 def db_path() -> Path:
@@ -28,8 +25,14 @@ def _connect() -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, timeout=10)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.executescript(SCHEMA)
+    schema.upgrade(conn, path)  # whoever opens the store first brings an older file up to date
     return conn
+
+
+def ensure_schema() -> int:
+    """Open the records file once → its schema version, migrated (start-up: a bad file stops it, naming the path)."""
+    with closing(_connect()) as conn:
+        return schema.version(conn)
 
 
 def add_handoff(sender_id: str, last_message: str) -> int:
@@ -60,7 +63,7 @@ def resolve_handoff(handoff_id: int) -> str | None:
     with closing(_connect()) as conn, conn:
         row = conn.execute("SELECT sender_id FROM handoffs WHERE id=? AND status='waiting'", (handoff_id,)).fetchone()
         if row:
-            conn.execute("UPDATE handoffs SET status='done' WHERE id=?", (handoff_id,))
+            conn.execute("UPDATE handoffs SET status='done', resolved=? WHERE id=?", (time.time(), handoff_id))
         return row[0] if row else None
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
+from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,3 +43,16 @@ class Settings(BaseSettings):
     wechat_reply_deadline_s: float = 4.0  # answer passively if ready by then, else via the customer-service API
 
     data_dir: Path = ROOT / "var"
+
+    # Who may read /metrics and the API docs (/docs, /openapi.json): "off"; "internal" = a
+    # direct connection from ops_networks (never through a proxy); "token" = Bearer POLICY_OPS_TOKEN
+    metrics_access: Literal["off", "internal", "token"] = "internal"
+    docs_access: Literal["off", "internal", "token"] = "internal"
+    ops_networks: list[IPv4Network | IPv6Network] = [IPv4Network("127.0.0.0/8"), IPv6Network("::1/128")]
+    ops_token: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _token_when_needed(self) -> Settings:
+        if "token" in (self.metrics_access, self.docs_access) and not self.ops_token:
+            raise ValueError("POLICY_METRICS_ACCESS/POLICY_DOCS_ACCESS=token needs POLICY_OPS_TOKEN")
+        return self

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
@@ -10,6 +9,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from knowledge.retrieve import Retriever
 from server.config import Settings
 from server.dialogue import RasaDialogue
+from server.middleware import bearer_matches
 
 
 def _retriever(request: Request) -> Retriever:
@@ -29,8 +29,7 @@ def _staff(request: Request, authorization: Annotated[str | None, Header()] = No
     expected = request.app.state.settings.staff_token
     if expected is None:
         raise HTTPException(503, "坐席功能未启用：请设置 POLICY_STAFF_TOKEN。")
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not secrets.compare_digest(given.encode(), expected.get_secret_value().encode()):
+    if not bearer_matches(authorization, expected):
         raise HTTPException(401, "需要有效的坐席令牌。", headers={"WWW-Authenticate": "Bearer"})
 
 

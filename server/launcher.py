@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APP_PY = ROOT / ".venv" / "bin" / "python"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+TRACKER_DB = ROOT / "var" / "tracker.db"  # conversations, unless TRACKER_DB says otherwise
 
 
 def commands(model: Path, ports: dict[str, int]) -> dict[str, tuple[list[str], str]]:
@@ -45,7 +46,7 @@ def environment(ports: dict[str, int]) -> dict[str, str]:
     # thread pools fighting over the cores cost the action server half its CPU per turn
     env.setdefault("OMP_NUM_THREADS", "1")
     env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{ports['actions']}/webhook")
-    env.setdefault("TRACKER_DB", str(ROOT / "var" / "tracker.db"))
+    env.setdefault("TRACKER_DB", str(TRACKER_DB))
     (ROOT / "var").mkdir(exist_ok=True)
     env.setdefault("POLICY_RASA_URL", f"http://127.0.0.1:{ports['rasa']}")
     env.setdefault("POLICY_ACTIONS_URL", f"http://127.0.0.1:{ports['actions']}")

@@ -11,11 +11,13 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
+from actions import store
 from server import errors
 from server.config import Settings
 from server.dialogue import RasaDialogue
-from server.middleware import BodyLimit, Metrics, RateLimit
+from server.middleware import BodyLimit, Metrics, OpsAccess, RateLimit, SecurityHeaders
 from server.privacy import install_log_masking
 from server.routes import chat, ops, search, staff
 
@@ -34,20 +36,26 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
 
             app.state.retriever = open_retriever(rebuild=False, live=True)  # a missing index stops start-up with its path
         app.state.dialogue = dialogue or RasaDialogue(settings.rasa_url, settings.rasa_timeout_s)
+        store.ensure_schema()  # records migrated before the first request, not during a citizen's handoff
         _mount_channels(app, settings)
         yield
         if dialogue is None:
             await app.state.dialogue.close()
 
-    app = FastAPI(title="就业创业政策助手 API", version="0.2.0", lifespan=lifespan)
+    # docs UI: Swagger UI from files we serve (no CDN: closed networks, a CSP naming only our origin);
+    # no ReDoc, which fetches its logo from redoc.ly
+    off = {"openapi_url": None, "docs_url": None} if settings.docs_access == "off" else {}
+    app = (FastAPI if off else FastAPIOffline)(title="就业创业政策助手 API", version="0.2.0", lifespan=lifespan, redoc_url=None, **off)
     app.state.settings = settings
     errors.install(app)
     app.state.retriever = retriever
     app.add_middleware(Metrics)
+    app.add_middleware(OpsAccess, settings=settings)
     app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.allowed_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.add_middleware(SecurityHeaders)  # outermost: refusals (413, 429, 404) carry the headers too
     for module in (ops, search, chat, staff):
         app.include_router(module.router)
     _pages(app)

@@ -1,13 +1,19 @@
-"""Request guards and measurement: body size limit (413), per-client rate limit (429), metrics."""
+"""Request guards and measurement: body size limit (413), per-client rate limit (429), metrics, who may
+read /metrics and the API docs, and the security headers of every response."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+import secrets
 import time
 from collections import OrderedDict
+from ipaddress import ip_address
 
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from server.metrics import LATENCY, REQUESTS
 
@@ -70,3 +76,76 @@ class Metrics(BaseHTTPMiddleware):
         REQUESTS.labels(name, str(response.status_code)).inc()
         LATENCY.labels(name).observe(time.perf_counter() - started)
         return response
+
+
+def bearer_matches(authorization: str | None, secret) -> bool:
+    """An Authorization header and a SecretStr → whether it carries that bearer token (constant time)."""
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    return secrets.compare_digest(given.encode(), secret.get_secret_value().encode())
+
+
+DOCS_PATHS = ("/docs", "/openapi.json", "/static-offline-docs")  # fastapi-offline serves the UI's files
+FORWARDING = ("forwarded", "x-forwarded-for", "x-real-ip")
+
+
+class OpsAccess(BaseHTTPMiddleware):
+    """/metrics and the API docs for whom settings.metrics_access / docs_access allow: 404 when off or from
+    outside the internal networks, 401 without the ops token."""
+
+    def __init__(self, app, settings):
+        super().__init__(app)
+        self.settings = settings
+        self.modes = {"/metrics": settings.metrics_access, **{path: settings.docs_access for path in DOCS_PATHS}}
+
+    async def dispatch(self, request: Request, call_next):
+        path = request.url.path
+        mode = next((m for p, m in self.modes.items() if path == p or path.startswith(p + "/")), None)
+        if mode is None or self.allowed(mode, request):
+            return await call_next(request)
+        if mode == "token":
+            return JSONResponse({"detail": "需要有效的运维令牌。"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return JSONResponse({"detail": "Not Found"}, status_code=404)  # off, or not for this caller: nothing to see
+
+    def allowed(self, mode: str, request: Request) -> bool:
+        if mode == "token":
+            return bearer_matches(request.headers.get("authorization"), self.settings.ops_token)
+        if mode == "off" or any(h in request.headers for h in FORWARDING):
+            return False  # a request relayed by a proxy came from outside, whatever address the proxy has
+        try:
+            client = ip_address(request.client.host if request.client else "")
+        except ValueError:
+            return False
+        return any(client in network for network in self.settings.ops_networks)
+
+
+# Our pages load scripts and styles from their own files only (tests/e2e/test_pages.py fails on any violation).
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# Swagger UI starts from one inline script, allowed by its hash (computed from the page served).
+DOCS_CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+DOCS_PAGES = ("/docs", "/docs/oauth2-redirect")
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY",
+                    "Cross-Origin-Opener-Policy": "same-origin", "Permissions-Policy": "camera=(), microphone=(), geolocation=()"}
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    """Every response: the Content-Security-Policy (no framing, own files only) and the other security headers."""
+
+    async def dispatch(self, request: Request, call_next):
+        response = await call_next(request)
+        if request.url.path in DOCS_PAGES and response.status_code == 200:
+            response = await _with_docs_csp(response)
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+async def _with_docs_csp(response) -> Response:
+    """A docs page → the same page with a CSP that allows exactly its inline scripts."""
+    body = b"".join([chunk async for chunk in response.body_iterator])
+    inline = re.findall(r"<script>(.*?)</script>", body.decode("utf-8"), re.DOTALL)
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in inline)
+    headers = {**response.headers, "Content-Security-Policy": DOCS_CSP.format(hashes=hashes)}
+    return Response(body, status_code=response.status_code, headers=headers)

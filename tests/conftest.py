@@ -15,8 +15,10 @@ SCRAPE = SOURCES / "yuefu-2017-101-web-scrape.txt"
 
 @pytest.fixture(autouse=True)
 def _isolated_index(monkeypatch, tmp_path):
-    """Every test that builds from the environment writes into its own temporary index."""
+    """Every test that builds from the environment writes into its own temporary index and records file
+    (the gateway opens the records at start-up)."""
     monkeypatch.setenv("KNOWLEDGE_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("ACTIONS_DB_PATH", str(tmp_path / "assistant.db"))
 
 
 TIERS = ("unit", "model", "stack", "browser")

@@ -3,9 +3,9 @@
  *
  * Usage on any page:  <script src="https://HOST/static/widget.js" defer></script>
  *
- * Self-contained: injects its own CSS (class prefix `pa-`) and DOM, talks to
- * POST {origin of this script}/api/chat, and keeps the conversation in
- * localStorage so a reload does not lose it.
+ * Links its stylesheet (widget.css from the same folder, class prefix `pa-`),
+ * builds its own DOM, talks to POST {origin of this script}/api/chat, and keeps
+ * the conversation in localStorage so a reload does not lose it.
  *
  * Security: every piece of text from the user or the server is put into the
  * page with textContent on nodes made by createElement — never innerHTML.
@@ -178,88 +178,22 @@
 
   // ---------------------------------------------------------------- styles
 
-  const CSS = `
-#pa-root, #pa-root * { box-sizing: border-box; }
-#pa-root { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000;
-  font: 14px/1.6 -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;
-  color: #1f2933; text-align: left; letter-spacing: normal; }
-#pa-root button, #pa-root textarea { font: inherit; color: inherit; margin: 0; }
-.pa-bubble { width: 60px; height: 60px; border-radius: 50%; border: none; cursor: pointer;
-  background: #c8161d; color: #fff !important; box-shadow: 0 4px 14px rgba(0,0,0,.25);
-  display: flex; align-items: center; justify-content: center; padding: 0; }
-.pa-bubble:hover { background: #a81218; }
-.pa-bubble:focus-visible, #pa-root button:focus-visible, #pa-root a:focus-visible, #pa-root summary:focus-visible,
-#pa-root textarea:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
-.pa-bubble svg { width: 30px; height: 30px; fill: currentColor; }
-.pa-panel { position: absolute; right: 0; bottom: 76px; width: 380px; height: 600px;
-  max-height: calc(100vh - 110px); background: #fff; border-radius: 12px;
-  box-shadow: 0 8px 30px rgba(0,0,0,.25); display: flex; flex-direction: column; overflow: hidden; }
-.pa-panel[hidden] { display: none; }
-.pa-header { display: flex; align-items: center; gap: 8px; padding: 10px 12px; background: #c8161d; color: #fff; flex: none; }
-.pa-title { flex: 1; font-size: 16px; font-weight: 600; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.pa-header a.pa-clear { color: #fff; font-size: 13px; text-decoration: underline; cursor: pointer; }
-.pa-handoff { background: #fff; color: #c8161d !important; border: none; border-radius: 14px; padding: 2px 10px;
-  font-size: 13px !important; cursor: pointer; white-space: nowrap; }
-.pa-handoff:disabled { opacity: .6; cursor: default; }
-.pa-close { background: transparent; border: none; color: #fff !important; font-size: 20px !important; line-height: 1;
-  cursor: pointer; padding: 2px 4px; }
-.pa-messages { flex: 1; overflow-y: auto; padding: 12px; background: #f5f6f8; display: flex; flex-direction: column; gap: 10px; }
-.pa-intro { font-size: 13px; color: #52606d; background: #fff; border: 1px dashed #cbd2d9; border-radius: 8px; padding: 8px 10px; }
-.pa-item { display: flex; flex-direction: column; max-width: 100%; }
-.pa-item.pa-from-user { align-items: flex-end; }
-.pa-item.pa-from-bot { align-items: flex-start; }
-.pa-msg { max-width: 88%; padding: 8px 11px; border-radius: 10px; white-space: pre-wrap; word-break: break-word; overflow-wrap: anywhere; }
-.pa-msg.pa-user { background: #c8161d; color: #fff; border-bottom-right-radius: 2px; }
-.pa-msg.pa-bot { background: #fff; color: #1f2933; border: 1px solid #e4e7eb; border-bottom-left-radius: 2px; }
-.pa-msg.pa-error { background: #fff4f4; border-color: #f5c2c4; color: #8a1c1c; }
-.pa-msg-text { white-space: pre-wrap; }
-.pa-citation { margin-top: 8px; border: 1px solid #e4e7eb; border-radius: 6px; background: #fafbfc; white-space: normal; }
-.pa-citation summary { cursor: pointer; padding: 6px 8px; font-size: 13px; color: #0b4f8a; }
-.pa-citation-body { padding: 4px 10px 8px; font-size: 13px; }
-.pa-quote { margin: 4px 0; padding: 4px 8px; border-left: 3px solid #c8161d; background: #fff; white-space: pre-wrap; }
-.pa-dept { color: #52606d; margin-top: 4px; }
-.pa-quick-row { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; max-width: 88%; }
-.pa-quick { border: 1px solid #c8161d; background: #fff; color: #c8161d !important; border-radius: 14px;
-  padding: 3px 10px; font-size: 13px !important; cursor: pointer; }
-.pa-quick:hover:not(:disabled) { background: #fdecec; }
-.pa-quick:disabled { opacity: .5; cursor: default; }
-.pa-feedback-row { display: flex; align-items: center; gap: 6px; margin-top: 4px; font-size: 12px; color: #7b8794; }
-.pa-feedback { border: 1px solid #cbd2d9; background: #fff; border-radius: 12px; padding: 0 8px; cursor: pointer; font-size: 14px !important; }
-.pa-feedback:disabled { opacity: .5; cursor: default; }
-.pa-feedback.pa-chosen { opacity: 1; border-color: #c8161d; }
-.pa-typing { align-self: flex-start; font-size: 13px; color: #52606d; background: #fff; border: 1px solid #e4e7eb;
-  border-radius: 10px; padding: 6px 10px; }
-.pa-typing::after { content: ""; display: inline-block; width: 1em; animation: pa-dots 1.2s steps(4, end) infinite; overflow: hidden; vertical-align: bottom; }
-@keyframes pa-dots { 0% { width: 0; } 100% { width: 1em; } }
-@media (prefers-reduced-motion: reduce) { .pa-typing::after { animation: none; } }
-.pa-footer { flex: none; border-top: 1px solid #e4e7eb; padding: 8px; background: #fff; }
-.pa-form { display: flex; gap: 8px; align-items: flex-end; }
-.pa-input { flex: 1; resize: none; min-height: 38px; max-height: 110px; border: 1px solid #cbd2d9; border-radius: 8px;
-  padding: 7px 9px; line-height: 1.5; background: #fff; }
-.pa-input:disabled { background: #f5f6f8; }
-.pa-send { flex: none; height: 38px; padding: 0 14px; border: none; border-radius: 8px; background: #c8161d; color: #fff !important; cursor: pointer; }
-.pa-send:disabled { background: #d9a3a5; cursor: default; }
-.pa-notice { font-size: 12px; color: #b42318; margin-top: 4px; min-height: 0; }
-.pa-notice:empty { display: none; }
-.pa-counter { font-size: 11px; color: #9aa5b1; text-align: right; margin-top: 2px; }
-.pa-counter.pa-over { color: #b42318; }
-.pa-sr { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-@media (max-width: 420px) {
-  #pa-root { right: 12px; bottom: 12px; }
-  #pa-root.pa-is-open { right: 0; bottom: 0; left: 0; top: 0; }
-  #pa-root.pa-is-open .pa-bubble { display: none; }
-  .pa-panel { position: fixed; inset: 0; width: 100%; height: 100%; max-height: none; border-radius: 0; }
-  .pa-input { font-size: 16px; } /* no zoom-on-focus on iOS */
-  .pa-msg, .pa-quick-row { max-width: 94%; }
-}
-`;
-
-  /** Add the widget's stylesheet to <head> (static CSS only, no data). */
-  function injectStyles() {
-    const style = el("style");
-    style.id = "pa-style";
-    style.textContent = CSS;
-    (document.head || document.documentElement).appendChild(style);
+  /**
+   * Link the widget's stylesheet (widget.css, next to this script) → a promise settled once it has
+   * loaded or failed. A file, not an injected <style>: pages with a Content-Security-Policy allow
+   * our origin once for scripts and styles, and need no 'unsafe-inline'.
+   */
+  function linkStyles() {
+    const link = el("link");
+    link.id = "pa-style";
+    link.rel = "stylesheet";
+    link.href = SCRIPT && SCRIPT.src ? new URL("widget.css", SCRIPT.src).href : `${API_BASE}/static/widget.css`;
+    const settled = new Promise((resolve) => {
+      link.addEventListener("load", resolve, { once: true });
+      link.addEventListener("error", resolve, { once: true }); // unstyled beats absent
+    });
+    (document.head || document.documentElement).appendChild(link);
+    return settled;
   }
 
   // ---------------------------------------------------------------- state + DOM refs
@@ -625,8 +559,12 @@
 
   /** Build the widget once the body exists, restore conversation and open state. */
   function start() {
-    injectStyles();
+    const styled = linkStyles();
     ui = buildUi();
+    ui.root.hidden = true; // shown once styled: no flash of unstyled buttons
+    styled.then(() => {
+      ui.root.hidden = false;
+    });
     renderAll();
     if (load(KEY_OPEN) === "1") {
       ui.panel.hidden = false;

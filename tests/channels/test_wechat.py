@@ -92,7 +92,7 @@ def sent(api, path, count=1, timeout=5.0):
 def official(retriever, dialogue, api=None, aes=False, **kw):
     settings = Settings(wechat_token=TOKEN, wechat_app_id=APP_ID, wechat_app_secret="sec", wechat_aes_key=AES_KEY if aes else None,
                         wechat_api_base=f"http://127.0.0.1:{api.server_port}" if api else "http://127.0.0.1:9", **kw)
-    return TestClient(create_app(settings, retriever=retriever, dialogue=dialogue))
+    return TestClient(create_app(settings, retriever=retriever, dialogue=dialogue), client=("127.0.0.1", 50000))  # /metrics: loopback
 
 
 def wecom(retriever, dialogue, api=None, **kw):

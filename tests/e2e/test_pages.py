@@ -1,15 +1,21 @@
 """The pages in a real browser (Debian's chromium driven by Playwright) against the real stack:
-the widget on the demo page and the hotline staff console. Screenshots go to test-artifacts/."""
+the widget on the demo page and on another site, the hotline staff console, the API docs. Every page
+must load without a Content-Security-Policy violation. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import ROOT, STAFF_TOKEN
+from tests.e2e.conftest import ROOT, STAFF_TOKEN, gateway_process
+from tests.e2e.services import free_port
 
 pytestmark = pytest.mark.integration
 playwright = pytest.importorskip("playwright.sync_api")
@@ -30,9 +36,20 @@ def browser():
         b.close()
 
 
+def csp_violations(context) -> list[str]:
+    """Start recording every CSP violation of the context's pages (console report and DOM event) → the list."""
+    found: list[str] = []
+    context.expose_binding("__reportCsp", lambda _source, text: found.append(text))
+    context.add_init_script("document.addEventListener('securitypolicyviolation', "
+                            "e => window.__reportCsp(`${e.violatedDirective} blocked ${e.blockedURI} on ${location.href}`));")
+    context.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
+    return found
+
+
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    violations = csp_violations(context)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -41,6 +58,12 @@ def page(browser, request):
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
     assert not errors, errors  # no uncaught script error on the page
+    assert not violations, violations  # the pages pass their Content-Security-Policy
+
+
+# Predicates are functions, never expression strings: Playwright evaluates a string with eval(), which
+# the pages' CSP rightly refuses.
+BOT_REPLIES_OVER = "n => document.querySelectorAll('.pa-msg.pa-bot').length > n"
 
 
 def ask(page, text: str) -> None:
@@ -48,7 +71,7 @@ def ask(page, text: str) -> None:
     before = page.locator(".pa-msg.pa-bot").count()
     page.fill("#pa-input", text)
     page.click("#pa-send")
-    page.wait_for_function(f"document.querySelectorAll('.pa-msg.pa-bot').length > {before}", timeout=60_000)
+    page.wait_for_function(BOT_REPLIES_OVER, arg=before, timeout=60_000)
 
 
 def test_widget_cited_answer_clarify_and_reload(gateway, page):
@@ -79,7 +102,7 @@ def test_widget_clarifying_button_then_answer(gateway, page):
     quick = page.locator(".pa-quick", has_text="退役军人").last
     before = page.locator(".pa-msg.pa-bot").count()
     quick.click()
-    page.wait_for_function(f"document.querySelectorAll('.pa-msg.pa-bot').length > {before}", timeout=60_000)
+    page.wait_for_function(BOT_REPLIES_OVER, arg=before, timeout=60_000)
     assert page.locator(".pa-msg.pa-user").last.inner_text().strip() == "退役军人"
     assert page.locator(".pa-msg.pa-bot").last.locator("details.pa-citation").count() > 0
 
@@ -95,6 +118,7 @@ def test_widget_never_renders_html(gateway, page):
 
 def test_widget_on_a_phone_screen(gateway, browser):
     context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    violations = csp_violations(context)
     page = context.new_page()
     page.goto(gateway + "/")
     page.click("#pa-bubble")
@@ -103,6 +127,7 @@ def test_widget_on_a_phone_screen(gateway, browser):
     page.screenshot(path=str(ARTIFACTS / "widget_phone.png"))
     context.close()
     assert box["width"] >= 360  # full screen on a phone
+    assert not violations, violations
 
 
 def test_staff_console_search_highlight_context_and_queue(gateway, page):
@@ -121,7 +146,7 @@ def test_staff_console_search_highlight_context_and_queue(gateway, page):
     assert any("创业" in m or "贷款" in m for m in first.locator("mark").all_inner_texts())
 
     page.select_option("#doc", value="粤府〔2017〕101号")
-    page.wait_for_function("[...document.querySelectorAll('.result')].every(r => r.innerText.includes('粤府'))")
+    page.wait_for_function("() => [...document.querySelectorAll('.result')].every(r => r.innerText.includes('粤府'))")
     first = page.locator(".result").first
     first.locator(".result-title").click()
     page.wait_for_selector("#context .current")
@@ -131,3 +156,80 @@ def test_staff_console_search_highlight_context_and_queue(gateway, page):
     item = page.locator("#queue-list li", has_text="web:queue-1")
     assert "<img src=x" in item.inner_text() and item.locator("img").count() == 0  # the question, as text
     assert page.evaluate("window.pwned") is None
+
+
+def test_page_headers_forbid_framing_and_inline_code(gateway):
+    for path in ("/", "/staff"):
+        csp = httpx.get(gateway + path).headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self';" in csp and "style-src 'self';" in csp
+
+
+def test_api_docs_render_from_this_server_within_their_csp(gateway, page):
+    page.goto(gateway + "/docs")
+    page.wait_for_selector(".opblock", timeout=30_000)  # Swagger UI ran and rendered the operations
+    assert "/api/chat" in page.locator(".opblock-summary-path").all_inner_texts()
+    page.locator(".opblock-summary", has_text="/api/chat").first.click()
+    page.wait_for_selector(".opblock-body")  # an operation opens (its schema rendered) within the CSP
+
+
+# ---------------------------------------------------------------- the widget on another site
+
+
+HOST_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>某市人社局</title></head>
+<body><h1>某市人力资源和社会保障局</h1><p>欢迎咨询就业创业政策。</p>
+<script src="{gateway}/static/widget.js" defer></script></body></html>"""
+
+
+@contextmanager
+def host_site(port: int, gateway: str):
+    """A second site on loopback (another origin) whose page embeds the widget, under its own strict CSP."""
+    body = HOST_PAGE.format(gateway=gateway).encode()
+    policy = f"default-src 'self'; script-src 'self' {gateway}; style-src 'self' {gateway}; connect-src {gateway}"
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Security-Policy", policy)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def sites(rasa_stack, built_settings):
+    """A gateway that lets one other site embed the widget → {"allowed": page URL, "other": page URL}."""
+    allowed, other = free_port(), free_port()
+    origins = json.dumps([f"http://127.0.0.1:{allowed}"])
+    with gateway_process(rasa_stack, built_settings.index_dir, free_port(), {"POLICY_ALLOWED_ORIGINS": origins}) as gateway, \
+            host_site(allowed, gateway) as allowed_page, host_site(other, gateway) as other_page:
+        yield {"allowed": allowed_page, "other": other_page}
+
+
+def test_widget_embedded_on_an_allowed_site_answers_with_citations(sites, page):
+    page.goto(sites["allowed"])
+    page.click("#pa-bubble")
+    ask(page, "创业担保贷款怎么申请")
+    reply = page.locator(".pa-msg.pa-bot").last
+    assert "pa-error" not in reply.get_attribute("class")
+    assert re.search(r"〔2017〕\d+号", reply.locator("details.pa-citation summary").first.inner_text())
+    assert page.locator(".pa-bubble").evaluate("b => getComputedStyle(b).borderRadius") == "50%"  # widget.css applied
+
+
+def test_widget_on_a_site_not_allowed_tells_the_citizen_politely(sites, page):
+    page.goto(sites["other"])
+    page.click("#pa-bubble")
+    ask(page, "创业担保贷款怎么申请")
+    reply = page.locator(".pa-msg.pa-bot").last
+    assert "pa-error" in reply.get_attribute("class") and "12333" in reply.inner_text()

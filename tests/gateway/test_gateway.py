@@ -29,7 +29,8 @@ class FakeDialogue:
 
 
 def client(retriever, dialogue, **settings):
-    return TestClient(create_app(Settings(**settings), retriever=retriever, dialogue=dialogue))
+    """A test client calling from loopback, as on the machine `make run` serves (/metrics is internal-only)."""
+    return TestClient(create_app(Settings(**settings), retriever=retriever, dialogue=dialogue), client=("127.0.0.1", 50000))
 
 
 def test_merge_rasa_rest_items():

@@ -18,9 +18,10 @@ EXAMPLES_PER_OPERATION = 40
 
 @pytest.fixture(scope="module")
 def api_schema(retriever):
-    app = create_app(Settings(rate_limit_per_minute=1_000_000, staff_token="fuzz-token"), retriever=retriever)
+    app = create_app(Settings(rate_limit_per_minute=1_000_000, staff_token="fuzz-token", docs_access="token", ops_token="fuzz-ops"),
+                     retriever=retriever)
     app.state.dialogue = FakeDialogue()  # the lifespan (which opens Rasa's client) does not run here
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+    return schemathesis.openapi.from_asgi("/openapi.json", app, headers={"Authorization": "Bearer fuzz-ops"})
 
 
 def test_no_generated_request_gets_a_server_error(api_schema):
