@@ -97,6 +97,7 @@ def test_sqlite_backup_wipe_and_restore_into_fresh_folders(tmp_path, monkeypatch
     assert library(Path(new["KNOWLEDGE_SOURCES_DIR"])) == files
 
 
+@pytest.mark.stack  # starts a real PostgreSQL server
 def test_postgres_backup_wipe_and_restore_into_a_fresh_database(tmp_path, monkeypatch):
     with postgres() as pg:
         settings = {"RASA_ENDPOINTS": str(ROOT / "bot" / "endpoints.postgres.yml"), "TRACKER_DB_HOST": pg["host"],
