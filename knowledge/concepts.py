@@ -20,10 +20,11 @@ from knowledge.qtype import cue_span
 _ASK = re.compile(r"怎么办|怎么样|怎么|怎样|如何|咋")
 _CUT = re.compile(r"[，。？！,.?!；;：:\s]+")
 _TAGS = ("n", "nz", "nt", "vn", "j", "i", "l", "v")  # jieba tags of nouns, verbs, idioms, abbreviations
+_MODAL = re.compile(r"^[能可会要想该][\u4e00-\u9fff]$")  # 能干, 能领, 要交: a modal glued to a verb
 # Words that say how or what is asked, not what about (their presence in a clause proves nothing).
 GENERIC = frozenset(
     "申请 办理 申领 领取 手续 流程 材料 条件 标准 比例 金额 期限 时间 有效 过期 地方 地点 部门 补贴 补助 政策 规定 "
-    "文件 问题 情况 办法 人员 政府 国家 每月 每个月 一个月 每年 几年 多久 需要 可以 应该 知道 觉得 听说 现在 以后 "
+    "要求 文件 问题 情况 办法 人员 政府 国家 每月 每个月 一个月 每年 几年 多久 需要 可以 应该 知道 觉得 听说 现在 以后 "
     "时候 一般 消息 是从 处理 解决 操作 安排 安置 享受 获得 得到 报名 参加 补办 进行 计算 发放 缴纳 使用".split()
 )
 
@@ -75,7 +76,7 @@ def concepts(question: str, tokenizer, lexicon) -> list[list[str]]:
     words = list(_pos(tokenizer).cut(head, HMM=False))
     after = list(_pos(tokenizer).cut(tail, HMM=False))[:1]  # only the verb right after 怎么/如何
     for w in words + [a for a in after if a.flag.startswith("v")]:
-        if len(w.word) > 1 and w.flag.startswith(_TAGS) and w.word not in GENERIC and w.word not in groups:
+        if len(w.word) > 1 and w.flag.startswith(_TAGS) and w.word not in GENERIC and w.word not in groups and not _MODAL.match(w.word):
             found.append([w.word])
     return [c for c in found if not any(c is not o and c[0] in f for o in found for f in o)]  # 住房 ⊂ 住房公积金
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 
+from knowledge.normalize import clean_query
+
 # Checked in this order: 「去哪里申请」 asks for a place, 「申请要多久」 for a duration.
 CUES: dict[str, str] = {
-    "amount": r"多少钱|多少|金额|补多少|给多少|几块|几千|几万|几百|比例|额度|标准是|什么标准|啥标准",
+    "amount": r"多少钱|多少|几多|金额|补多少|给多少|几块|几千|几万|几百|比例|额度|标准是|什么标准|啥标准",
     "duration": r"多久|多长时间|多长|几年|几个月|几天|期限|什么时候|啥时候|何时|最长",
     "place": r"去哪|在哪|哪里|哪儿|找谁|哪个部门|什么部门|什么地方|啥地方|窗口",
     "procedure": r"怎么申请|如何申请|怎么办理|如何办理|怎么领|如何领|怎样申请|怎么报名|怎么弄|咋申请|咋办理|咋领"
@@ -45,7 +47,8 @@ NOT_STATED: dict[str, str] = {
 
 def classify(question: str) -> str | None:
     """A question → the specific it asks for ('amount', 'duration', 'place', 'procedure', 'eligibility',
-    'validity'), or None for a general question (「有什么政策」)."""
+    'validity'), or None for a general question (「有什么政策」); 繁体 and Cantonese are read as 简体 Mandarin."""
+    question = clean_query(question, len(question) + 1)
     for kind, cue in _CUES.items():
         if cue.search(question):
             return kind
