@@ -139,7 +139,5 @@ class SearchResult:
             "query": self.query,
             "answerable": self.answerable,
             "confidence": round(self.evidence.get("confidence", 0.0), 4),
-            "key_concepts": self.key_concepts,
-            "missing_concepts": self.missing_concepts,
             "results": [h.to_dict() for h in self.hits],
         }
