@@ -7,6 +7,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import render
 from knowledge.answer import citation_payload, currency_notice
+from knowledge.cite import brief
 from actions.knowledge_access import doc_dates, retriever
 from knowledge.benefits import benefits_for, canonical_group, default_lexicon
 
@@ -35,23 +36,14 @@ class ActionListBenefits(Action):
             return []
         lines, citations, cited = [f"根据政策文件，{group}可以关注以下 {len(benefits)} 项政策："], [], []
         for n, benefit in enumerate(benefits, start=1):
-            refs = "；".join(f"{c.doc_number} {' / '.join(c.path)}" for c in _one_per_doc(benefit.clauses))
+            clause = benefit.clauses[0]
+            title = index.doc_titles.get(clause.doc_number, "")
             scope = "（面向所有符合条件的人员）" if benefit.general else ""
-            lines.append(f"{n}. {benefit.name}{scope} ——{refs}")
-            for c in _one_per_doc(benefit.clauses):
-                citations.append(citation_payload(c, index.doc_titles.get(c.doc_number, "")) | {"benefit": benefit.name})
-                cited.append(c)
+            lines.append(f"{n}. {benefit.name}{scope}（{brief(clause)}）")
+            citations.append(citation_payload(clause, title) | {"benefit": benefit.name})
+            cited.append(clause)
         dates = {c.doc_number: doc_dates(c.doc_number) for c in cited}
-        lines.append("点击引用可查看条款原文。" + currency_notice(cited, dates))
+        lines.append("点击下方引用可查看条款原文。" + currency_notice(cited, dates))
         dispatcher.utter_message(**render.message("\n".join(lines), citations))
         return [SlotSet("last_topic", f"{group}的补贴和扶持政策"), SlotSet("last_clause_ids", [c.clause_id for c in cited])]
 
-
-def _one_per_doc(clauses):
-    """The first citing clause of each document."""
-    seen, out = set(), []
-    for c in clauses:
-        if c.doc_number not in seen:
-            seen.add(c.doc_number)
-            out.append(c)
-    return out

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 
 from actions import render
-from knowledge.answer import HOTLINE, citation_payload, currency_notice
+from knowledge.answer import WHERE_TO_ASK, citation_payload, currency_notice
+from knowledge.qtype import NOT_STATED
 from actions.knowledge_access import doc_dates, retriever
 from actions.policy import HANDOFF_BUTTON, answer
 
@@ -43,12 +44,8 @@ class ActionAnswerFollowup(Action):
         return []
 
     def _where(self, dispatcher, clause_ids):
-        clauses = self._clauses(clause_ids)
-        departments = list(dict.fromkeys(d for c in clauses for d in c.departments))
-        text = "政策文件没有规定具体的办理地点和材料。"
-        if departments:
-            text += f"文件列明的责任单位是：{'、'.join(departments)}。"
-        text += f"具体办理请咨询户籍地或就业地的人力资源社会保障部门（公共就业服务机构），或拨打 {HOTLINE}。"
+        clauses = self._clauses(clause_ids)  # departments stay in the citations' details, not in the text
+        text = NOT_STATED["place"] + WHERE_TO_ASK
         dispatcher.utter_message(**render.message(text, self._citations(clauses), buttons=[HANDOFF_BUTTON]))
         return []
 

@@ -9,17 +9,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
-from knowledge.answer import HOTLINE, citation_payload, currency_notice, quote
+from knowledge.answer import HOTLINE, citation_payload, compose
 from actions.knowledge_access import doc_dates, retriever
 from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.errors import QueryError
 
-SECOND_CLAUSE_MARGIN = 0.05  # quote a second clause when it scores this close to the best
 GUANGDONG = ("广东", "广州", "深圳", "珠海", "汕头", "佛山", "韶关", "湛江", "肇庆", "江门", "茂名", "惠州", "梅州",
              "汕尾", "河源", "阳江", "清远", "东莞", "中山", "潮州", "揭阳", "云浮")
 HANDOFF_BUTTON = {"title": "转人工", "payload": "/human_handoff"}
-NO_ANSWER = ("很抱歉，现有的政策文件中没有找到能回答这个问题的条款，我不能凭猜测回答。"
-             f"您可以拨打 {HOTLINE} 人社服务热线，或点击「转人工」由工作人员为您解答。")
 
 
 def sharpen(question: str, tracker: Tracker) -> str:
@@ -37,18 +34,16 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str) -> li
     except QueryError as exc:
         dispatcher.utter_message(**render.message(str(exc)))
         return []
-    hits = _for_region(result.hits, tracker.get_slot("region"))
-    if not result.answerable or not hits:
-        dispatcher.utter_message(**render.message(NO_ANSWER, buttons=[HANDOFF_BUTTON], answerable=False))
+    result.hits = _for_region(result.hits, tracker.get_slot("region"))
+    dates = {h.clause.doc_number: doc_dates(h.clause.doc_number) for h in result.hits[:2]}
+    reply = compose(query, result, dates)
+    if not reply.answerable:
+        dispatcher.utter_message(**render.message(reply.text, buttons=[HANDOFF_BUTTON], answerable=False))
         return [SlotSet("last_clause_ids", [])]
-    chosen = [h for h in hits[:2] if h.score >= hits[0].score - SECOND_CLAUSE_MARGIN]
-    clauses = [h.clause for h in chosen]
-    dates = {c.doc_number: doc_dates(c.doc_number) for c in clauses}
-    text = "根据政策文件的规定：\n" + "\n".join(quote(h.clause, h.doc_title) for h in chosen)
-    text += "\n" + currency_notice(clauses, dates)
-    citations = [citation_payload(h.clause, h.doc_title) for h in chosen]
-    dispatcher.utter_message(**render.message(text, citations, answerable=True))
-    return [SlotSet("last_topic", query), SlotSet("last_clause_ids", [c.clause_id for c in clauses])]
+    citations = [citation_payload(h.clause, h.doc_title) for h in reply.hits]
+    buttons = [] if reply.specific else [HANDOFF_BUTTON]
+    dispatcher.utter_message(**render.message(reply.text, citations, buttons, answerable=True, specific=reply.specific))
+    return [SlotSet("last_topic", query), SlotSet("last_clause_ids", [h.clause.clause_id for h in reply.hits])]
 
 
 def _for_region(hits, region: str | None):

@@ -1,16 +1,43 @@
-"""Answer composition: clauses → quoted text, citation objects and the currency notice (2017 texts, passed deadlines)."""
+"""Answer composition: a question and its search result → the text a citizen reads, in a fixed order.
+
+1. one line that answers: which policy applies, what the documents do not specify
+   (「政策文件没有规定具体金额」), or that they do not cover the question's key concept;
+2. the verbatim quote(s);
+3. one short source line (document title, 文号 or article, innermost heading);
+4. where to ask, and the currency notice (document date, deadlines that have passed).
+Departments never appear here: they travel in the citation payload (details, staff console).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 
-from knowledge.cite import citation
-from knowledge.types import Clause
+from knowledge import qtype
+from knowledge.cite import short_source, source
+from knowledge.types import Clause, Hit, SearchResult
 
 HOTLINE = "12333"
 ADVICE = f"政策可能已有更新，办理前请向当地人力资源社会保障部门咨询或拨打 {HOTLINE} 核实现行规定。"
+WHERE_TO_ASK = f"具体标准和办理方式以当地规定为准，请向户籍地或就业地的人力资源社会保障部门（公共就业服务机构）咨询，或拨打 {HOTLINE}。"
+NO_ANSWER = ("很抱歉，现有的政策文件中没有找到能回答这个问题的条款，我不能凭猜测回答。"
+             f"您可以拨打 {HOTLINE} 人社服务热线，或点击「转人工」由工作人员为您解答。")
+SECOND_CLAUSE_MARGIN = 0.05  # quote a second clause when it scores this close to the best
 _DEADLINE = re.compile(r"(\d{4})\s*年\s*(?:底前|前|年底|内)|(\d{4})\s*[-—至到]\s*(\d{4})\s*年|于(\d{4})\s*年底")
+_ORDINAL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百]+[）)]|[一二三四五六七八九十百]+、)\s*")
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百千零0-9]+条")
+
+
+@dataclass
+class Answer:
+    """What a citizen reads, with the clauses it quotes; `answerable` False for an honest no."""
+
+    text: str
+    hits: list[Hit] = field(default_factory=list)
+    answerable: bool = True
+    kind: str | None = None  # question type (knowledge/qtype.py)
+    specific: bool = True  # False: the quotes do not state what was asked
 
 
 def citation_payload(clause: Clause, doc_title: str) -> dict:
@@ -22,8 +49,47 @@ def citation_payload(clause: Clause, doc_title: str) -> dict:
 
 
 def quote(clause: Clause, doc_title: str) -> str:
-    """A clause → 「verbatim text」 followed by its citation line."""
-    return f"「{clause.text}」\n——{citation(clause, doc_title)}"
+    """A clause → 「verbatim text」 followed by its source line."""
+    return f"「{clause.text}」\n——{source(clause, doc_title)}"
+
+
+def policy_name(hit: Hit) -> str:
+    """A hit → the policy it belongs to: its innermost heading without the ordinal, or 《标题》第X条."""
+    heading = hit.clause.path[-1] if hit.clause.path else ""
+    if heading and not _ARTICLE.match(heading):
+        return _ORDINAL.sub("", heading).rstrip("。")
+    return f"《{hit.doc_title}》{heading}"
+
+
+def compose(question: str, result: SearchResult, dates: dict[str, dict[str, str]], today: dt.date | None = None) -> Answer:
+    """A question, its search result and the documents' dates → the Answer in the order citizens read."""
+    kind = qtype.classify(question)
+    if result.missing_concepts:
+        return Answer(_not_covered(result.missing_concepts), answerable=False, kind=kind)
+    hits = result.hits
+    if not hits or not (result.answerable or (kind and result.key_concepts)):
+        return Answer(NO_ANSWER, answerable=False, kind=kind)
+    chosen = [h for h in hits[:2] if h.score >= hits[0].score - SECOND_CLAUSE_MARGIN]
+    specific = not kind or qtype.states(kind, "".join(h.clause.text for h in chosen))
+    if not result.answerable and specific:
+        return Answer(NO_ANSWER, answerable=False, kind=kind)  # unsure, and nothing specific to point at
+    if specific:
+        lead, ask = f"适用政策：{policy_name(chosen[0])}。", ""
+    else:
+        chosen = chosen[:1]
+        lead, ask = qtype.NOT_STATED[kind] + "与您的问题最相关的规定是：", WHERE_TO_ASK
+    clauses = [h.clause for h in chosen]
+    lines = [lead, *(f"「{c.text}」" for c in clauses), "出处：" + "；".join(short_source(h.clause, h.doc_title) for h in chosen)]
+    lines.append(ask + currency_notice(clauses, dates, today, advice=not ask))
+    return Answer("\n".join(lines), chosen, True, kind, specific)
+
+
+def _not_covered(concepts: list[str]) -> str:
+    """Key concepts no clause states → the honest no that names them."""
+    named = "「" + "」和「".join(concepts) + "」"
+    scope = "同时涉及" if len(concepts) > 1 else "涉及"
+    return (f"很抱歉，现有的就业创业政策文件中没有{scope}{named}的条款，我不能凭猜测回答。"
+            f"您可以拨打 12345 政务服务热线或 {HOTLINE} 人社服务热线，或点击「转人工」由工作人员为您解答。")
 
 
 def expired_deadlines(text: str, today: dt.date) -> list[str]:
@@ -36,8 +102,8 @@ def expired_deadlines(text: str, today: dt.date) -> list[str]:
     return past
 
 
-def currency_notice(clauses: list[Clause], dates: dict[str, dict[str, str]], today: dt.date | None = None) -> str:
-    """Cited clauses and their documents' dates → one notice on age, passed deadlines and where to check."""
+def currency_notice(clauses: list[Clause], dates: dict[str, dict[str, str]], today: dt.date | None = None, advice: bool = True) -> str:
+    """Cited clauses and their documents' dates → one notice on age, passed deadlines and (advice) where to check."""
     today = today or dt.date.today()
     issued = []
     for number in dict.fromkeys(c.doc_number for c in clauses):
@@ -49,6 +115,6 @@ def currency_notice(clauses: list[Clause], dates: dict[str, dict[str, str]], tod
     passed = [p for c in clauses for p in expired_deadlines(c.text, today)]
     if passed:
         parts.append(f"条款中的期限「{'」「'.join(dict.fromkeys(passed))}」已经过去。")
-    parts.append(ADVICE)
+    if advice:
+        parts.append(ADVICE)
     return "".join(parts)
-

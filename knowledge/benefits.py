@@ -1,13 +1,16 @@
-"""Benefits by group: a loaded index and a group → every distinct benefit the documents give it, cited.
+"""Benefits by group: a loaded index and a group → every distinct benefit the documents give it, cited once.
 
-Driven by lexicon/benefits.yaml: a clause mentioning the group (in its text or item heading)
-that names a benefit is a citation for that benefit; the same benefit found in both documents
-is listed once with all its citations.
+Driven by lexicon/benefits.yaml: a clause whose beneficiary is the group (named in its text, or in
+its item heading when the text names no other group) and that names a benefit cites that benefit.
+A group named only as the family a beneficiary comes from (「贫困残疾人家庭…高校毕业生」) is not the
+beneficiary. Each benefit gets one citation (official text first); benefits that one clause grants
+together (「学费补偿、助学贷款代偿、资金补贴」) are one entry, so no clause is cited twice.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,12 +20,16 @@ from knowledge.config import LEXICON
 from knowledge.types import Clause
 
 
+_FAMILY = re.compile(r"[\u4e00-\u9fff]{0,2}家庭")  # 「残疾」人家庭, 「建档立卡」贫困家庭 (matched right after the term)
+_WORKPLACE = (re.compile(r"到[^，。；]*$"), re.compile(r"[^，。；]{0,3}就业"))  # 到城乡基层、中「小微企业」就业
+
+
 @dataclass
 class Benefit:
-    """One benefit for a group, with the clauses that grant it (official first, by document order)."""
+    """One list entry for a group: the benefit(s) one clause grants it, and that clause."""
 
     name: str
-    clauses: list[Clause] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)  # exactly one: the citation
     general: bool = False  # open to anyone who qualifies, not only this group
 
 
@@ -58,21 +65,42 @@ def benefits_for(group: str, clauses: list[Clause], lexicon: BenefitLexicon | No
     lexicon = lexicon or default_lexicon()
     terms = lexicon.groups.get(group, [group])
     others = [t for g, ts in lexicon.groups.items() if g != group for t in ts if not any(t in own for own in terms)]
-    found: dict[str, Benefit] = {}
+    found: dict[str, list[Clause]] = {}
     for clause in clauses:
-        named = any(t in clause.text for t in terms)
+        named = names_beneficiary(clause.text, terms, others)
         by_heading = any(t in "".join(clause.path[1:]) for t in terms) and not any(t in clause.text for t in others)
-        if not (named or by_heading):
-            continue
-        for name, words in lexicon.benefits.items():
-            if any(w in clause.text for w in words):
-                found.setdefault(name, Benefit(name)).clauses.append(clause)
-    for name in lexicon.general:
-        if name not in found:
-            words = lexicon.benefits[name]
-            cited = [c for c in clauses if any(w in c.text for w in words)]
-            if cited:
-                found[name] = Benefit(name, cited, general=True)
-    for benefit in found.values():
-        benefit.clauses.sort(key=lambda c: not c.official)
-    return sorted(found.values(), key=lambda b: b.general)
+        if named or by_heading:
+            for name in _benefits_in(clause.text, lexicon):
+                found.setdefault(name, []).append(clause)
+    specific = _one_entry_per_clause(found, general=False)
+    granted = {n for b in specific for n in b.name.split("、")}
+    general = {n: [c for c in clauses if n in _benefits_in(c.text, lexicon)] for n in lexicon.general if n not in granted}
+    return specific + _one_entry_per_clause({n: cs for n, cs in general.items() if cs}, general=True)
+
+
+def names_beneficiary(text: str, terms: list[str], others: list[str]) -> bool:
+    """Clause text, the group's terms and other groups' terms → whether the group is a beneficiary there,
+    not only the family another group's member comes from (「贫困残疾人家庭…高校毕业生」) or the place
+    where others are sent to work (「引导高校毕业生到…中小微企业就业」)."""
+    for term in terms:
+        for m in re.finditer(re.escape(term), text):
+            family = term.endswith("家庭") or _FAMILY.match(text, m.end())
+            workplace = _WORKPLACE[0].search(text[: m.start()]) and _WORKPLACE[1].match(text, m.end())
+            if not ((family or workplace) and any(o in text for o in others)):
+                return True
+    return False
+
+
+def _benefits_in(text: str, lexicon: BenefitLexicon) -> list[str]:
+    """Clause text → the benefits it names."""
+    return [name for name, words in lexicon.benefits.items() if any(w in text for w in words)]
+
+
+def _one_entry_per_clause(found: dict[str, list[Clause]], general: bool) -> list[Benefit]:
+    """Benefit → citing clauses → one entry per citing clause (official first), in first-seen order."""
+    entries: dict[str, Benefit] = {}
+    for name, cited in found.items():
+        best = sorted(cited, key=lambda c: not c.official)[0]
+        entry = entries.setdefault(best.clause_id, Benefit("", [best], general))
+        entry.name = f"{entry.name}、{name}" if entry.name else name
+    return list(entries.values())

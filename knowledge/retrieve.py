@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from knowledge import concepts
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
 from knowledge.errors import QueryError
@@ -37,6 +38,7 @@ COVERAGE_WEIGHT = 0.16  # IDF-weighted share of the question's words found in th
 OOV_WEIGHT = 0.04  # share of the question's words the documents never use
 ANSWERABLE_THRESHOLD = 0.816
 COVERAGE_DEPTH = 3
+CONCEPT_DEPTH = 10  # candidates searched for the question's key concept (knowledge/concepts.py)
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -131,7 +133,8 @@ class Retriever:
         evidence = {"cosine": float(dense_scores[0][0]), "coverage": _coverage(words, top_text), "oov": self._oov(words)}
         evidence["confidence"] = confidence(evidence)
         hits = [Hit(clauses[i], self._titles.get(clauses[i].doc_number, ""), fused[i]) for i in order[:k]]
-        return SearchResult(query, evidence["confidence"] >= ANSWERABLE_THRESHOLD, hits, evidence)
+        key, absent = concepts.check(clean, [self._search_text(i) for i in order[:CONCEPT_DEPTH]], self.tokenizer, self.lexicon)
+        return SearchResult(query, evidence["confidence"] >= ANSWERABLE_THRESHOLD and not absent, hits, evidence, key, absent)
 
     @functools.cached_property
     def _texts(self) -> list[str]:

@@ -130,6 +130,8 @@ class SearchResult:
     answerable: bool
     hits: list[Hit]
     evidence: dict[str, float] = field(default_factory=dict)  # cosine, coverage, oov, confidence
+    key_concepts: list[str] = field(default_factory=list)  # what the question asks about (knowledge/concepts.py)
+    missing_concepts: list[str] = field(default_factory=list)  # the key concepts when no candidate clause states them
 
     def to_dict(self) -> dict:
         """SearchResult → the search JSON object."""

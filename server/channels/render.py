@@ -14,13 +14,17 @@ def render(messages: list[BotMessage], max_bytes: int = MAX_BYTES) -> list[str]:
 
 
 def message_text(message: BotMessage) -> str:
-    """One message → its text, 「依据：《title》（number）path」 lines with the clause quoted, and the buttons hint."""
+    """One message → its text (answer line, quotes, source line, as the widget shows it), then
+    「依据：《title》（number）path」 with the clause for each citation the text does not quote
+    (departments never: they are for staff), and the buttons hint."""
     lines = [message.text.strip()] if message.text.strip() else []
     for c in message.citations:
+        clause = (c.get("text") or "").strip()
+        if clause and f"「{clause}」" in message.text:  # quoted, and its source line is in the text
+            continue
         path = " / ".join(c.get("path") or [])
         lines.append(f"依据：《{c.get('doc_title', '')}》（{c.get('doc_number', '')}）{path}".rstrip())
-        clause = (c.get("text") or "").strip()
-        if clause and clause not in message.text:  # the answer usually quotes it already
+        if clause:
             lines.append(f"「{clause}」")
     titles = [b["title"] for b in message.buttons if b.get("title")]
     if titles:

@@ -202,15 +202,22 @@
   let busy = false;
   let ui = null; // filled by buildUi()
 
-  /** A chat-bubble icon built from SVG nodes (no markup strings). */
-  function bubbleIcon() {
+  const ICONS = {
+    bubble: "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z",
+    // thumbs up / down (Material Icons, Apache-2.0): drawn, so they show where no emoji font is installed
+    good: "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z",
+    bad: "M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z",
+  };
+
+  /** An icon name → an <svg> built from SVG nodes (no markup strings). */
+  function icon(name) {
     const ns = "http://www.w3.org/2000/svg";
     const svg = document.createElementNS(ns, "svg");
     svg.setAttribute("viewBox", "0 0 24 24");
     svg.setAttribute("aria-hidden", "true");
     svg.setAttribute("focusable", "false");
     const path = document.createElementNS(ns, "path");
-    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z");
+    path.setAttribute("d", ICONS[name]);
     svg.appendChild(path);
     return svg;
   }
@@ -226,7 +233,7 @@
     bubble.setAttribute("aria-label", TEXT.open);
     bubble.setAttribute("aria-controls", "pa-panel");
     bubble.setAttribute("aria-expanded", "false");
-    bubble.appendChild(bubbleIcon());
+    bubble.appendChild(icon("bubble"));
 
     const panel = el("div", "pa-panel");
     panel.id = "pa-panel";
@@ -347,7 +354,14 @@
     const bubble = el("div", `pa-msg ${isUser ? "pa-user" : "pa-bot"}`);
     if (item.error) bubble.classList.add("pa-error");
     if (item.answerable === false) bubble.classList.add("pa-unanswerable");
-    bubble.appendChild(el("div", "pa-msg-text", str(item.text)));
+    const text = str(item.text);
+    const cut = isUser ? -1 : text.indexOf("\n");
+    if (cut > 0) {  // a bot answer's first line answers: which policy applies, or what the documents do not say
+      bubble.appendChild(el("div", "pa-msg-text pa-lead", text.slice(0, cut)));
+      bubble.appendChild(el("div", "pa-msg-text", text.slice(cut + 1)));
+    } else {
+      bubble.appendChild(el("div", "pa-msg-text", text));
+    }
     wrap.appendChild(bubble);
     if (isUser) return wrap;
 
@@ -385,17 +399,15 @@
     return details;
   }
 
-  /** 👍 / 👎 row for a cited answer; disabled once used (state kept in the conversation item). */
+  /** Helpful / not helpful row (drawn icon + text) for a cited answer; disabled once used (state kept in the item). */
   function renderFeedback(item) {
     const row = el("div", "pa-feedback-row");
-    const good = el("button", "pa-feedback", "👍");
-    const bad = el("button", "pa-feedback", "👎");
+    const good = el("button", "pa-feedback");
+    const bad = el("button", "pa-feedback");
+    good.append(icon("good"), el("span", null, TEXT.good));
+    bad.append(icon("bad"), el("span", null, TEXT.bad));
     const status = el("span", "pa-feedback-status");
     good.type = bad.type = "button";
-    good.setAttribute("aria-label", TEXT.good);
-    bad.setAttribute("aria-label", TEXT.bad);
-    good.title = TEXT.good;
-    bad.title = TEXT.bad;
     row.append(good, bad, status);
 
     const done = (rating) => {
@@ -536,7 +548,7 @@
     });
   }
 
-  /** Silent 👍/👎: no user bubble, replies are not shown → whether it reached the server. */
+  /** Silent helpful/not-helpful feedback: no user bubble, replies are not shown → whether it reached the server. */
   async function sendFeedback(rating) {
     const reply = await postChat(rating === "good" ? "/feedback_good" : "/feedback_bad");
     return reply.ok;

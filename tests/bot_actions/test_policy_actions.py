@@ -15,7 +15,10 @@ def test_policy_answer_quotes_and_cites(knowledge):
     payload = messages[0]["custom"]
     assert payload["answerable"] is True and payload["citations"]
     cite = payload["citations"][0]
-    assert cite["text"] in messages[0]["text"] and f"（{cite['doc_number']}）" in messages[0]["text"]
+    lines = messages[0]["text"].split("\n")
+    assert lines[0].startswith("适用政策：") and lines[1] == f"「{cite['text']}」"  # the answer line, then the quote
+    assert next(x for x in lines if x.startswith("出处：")).count(f"（{cite['doc_number']}）") == 1
+    assert "责任单位" not in messages[0]["text"] and cite["departments"]  # departments only in the citation
     assert {"doc_number", "doc_title", "path", "clause_id", "text"} <= set(cite)
     assert "灵活就业人员身份" in "".join(c["text"] for c in payload["citations"])
     assert "2017年" in messages[0]["text"] and "12333" in messages[0]["text"]
@@ -30,8 +33,37 @@ def test_group_slot_sharpens_the_query(knowledge):
 
 def test_unanswerable_question_is_honest_and_uncited(knowledge):
     messages, _ = run(ActionAnswerPolicy(), tracker("护照过期了去哪里换"))
-    assert messages[0]["custom"]["citations"] == [] and "没有找到" in messages[0]["text"]
+    assert messages[0]["custom"]["citations"] == [] and "不能凭猜测" in messages[0]["text"]
     assert any(b["payload"] == "/human_handoff" for b in messages[0]["buttons"])
+
+
+@pytest.mark.parametrize("question, first", [
+    ("创业担保贷款最多能贷多少钱啊", "政策文件没有规定具体金额"),
+    ("我想开个奶茶店，创业担保贷款最长能贷几年", "政策文件没有规定具体期限"),
+    ("一次性创业补贴咋申请，要啥材料", "政策文件没有规定具体的申请流程"),
+])
+def test_unstated_specific_is_said_first(knowledge, question, first):
+    messages, events = run(ActionAnswerPolicy(), tracker(question))
+    text, payload = messages[0]["text"], messages[0]["custom"]
+    lines = text.split("\n")
+    assert lines[0].startswith(first) and lines[1].startswith("「") and lines[2].startswith("出处：")
+    assert "12333" in lines[-1] and len(payload["citations"]) == 1 and payload["specific"] is False
+    assert any(b["payload"] == "/human_handoff" for b in messages[0]["buttons"])
+
+
+def test_stated_specific_is_answered(knowledge):
+    messages, _ = run(ActionAnswerPolicy(), tracker("我毕业快2年了还能领见习补贴吗，离校几年内都算"))
+    assert messages[0]["text"].startswith("适用政策：") and "离校2年内" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("question, concept", [
+    ("工伤认定怎么申请", "工伤"), ("公积金怎么提取", "提取"), ("农民工被拖欠工资怎么办", "拖欠工资"),
+])
+def test_near_miss_topic_is_refused_by_name(knowledge, question, concept):
+    messages, events = run(ActionAnswerPolicy(), tracker(question))
+    assert messages[0]["custom"]["citations"] == [] and messages[0]["custom"]["answerable"] is False
+    assert f"「{concept}」" in messages[0]["text"] and "12333" in messages[0]["text"]
+    assert {"event": "slot", "name": "last_clause_ids", "value": [], "timestamp": None} in events
 
 
 def test_out_of_scope_offers_a_person(knowledge):
@@ -50,7 +82,8 @@ def test_followup_validity_and_where(knowledge):
     messages, _ = run(ActionAnswerFollowup(), tracker("这个还有效吗", "ask_followup", {"last_topic": "大数据库", "last_clause_ids": ids}))
     assert "已经过去" in messages[0]["text"] and "12333" in messages[0]["text"]
     messages, _ = run(ActionAnswerFollowup(), tracker("去哪里办", "ask_followup", {"last_topic": "大数据库", "last_clause_ids": ids}))
-    assert "没有规定具体的办理地点" in messages[0]["text"] and "省人力资源社会保障厅" in messages[0]["text"]
+    assert "没有规定具体的办理地点" in messages[0]["text"] and "省人力资源社会保障厅" not in messages[0]["text"]
+    assert "省人力资源社会保障厅" in messages[0]["custom"]["citations"][0]["departments"]
 
 
 def test_followup_without_topic_asks(knowledge):

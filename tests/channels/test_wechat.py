@@ -138,6 +138,21 @@ def content(response):
 
 # ---- rendering ---------------------------------------------------------------------------------
 
+def test_render_keeps_the_answer_order_and_leaves_departments_to_staff():
+    from knowledge.answer import compose
+    from knowledge.types import Clause, Hit, SearchResult
+
+    clause = Clause("c", "国发〔2017〕28号", "落实好创业担保贷款政策。", ["三、", "（十）"], departments=["财政部", "人民银行"])
+    reply = compose("创业担保贷款能贷多少钱", SearchResult("q", True, [Hit(clause, "T", 1.0)]), {})
+    cite = {"doc_number": clause.doc_number, "doc_title": "T", "path": clause.path, "clause_id": "c", "text": clause.text,
+            "departments": clause.departments}
+    [text] = render([BotMessage(reply.text, [cite], [{"title": "转人工", "payload": "/human_handoff"}])])
+    lines = text.split("\n")
+    assert lines[0].startswith("政策文件没有规定具体金额") and lines[1] == "「落实好创业担保贷款政策。」"
+    assert lines[2] == "出处：《T》（国发〔2017〕28号）（十）" and lines[-1] == "可回复：转人工"
+    assert "依据" not in text and "财政部" not in text and text.count(clause.text) == 1
+
+
 def test_render_cites_hints_and_splits_by_bytes():
     [text] = render([BotMessage("答复", CITED, [{"title": "高校毕业生", "payload": "/a"}])])
     assert text == "答复\n依据：《T》（国发〔2017〕28号）一、 / （二）\n「原文」\n可回复：高校毕业生"

@@ -233,3 +233,37 @@ def test_widget_on_a_site_not_allowed_tells_the_citizen_politely(sites, page):
     ask(page, "创业担保贷款怎么申请")
     reply = page.locator(".pa-msg.pa-bot").last
     assert "pa-error" in reply.get_attribute("class") and "12333" in reply.inner_text()
+
+
+def _answer_layout(page) -> dict:
+    """The last bot answer → its lead line, the rest of its text, its citation summaries, its feedback buttons."""
+    reply = page.locator(".pa-msg.pa-bot").last
+    return {"lead": reply.locator(".pa-lead").inner_text(), "body": reply.locator(".pa-msg-text").nth(1).inner_text(),
+            "details": reply.locator("details.pa-citation").count(), "reply": reply}
+
+
+@pytest.mark.parametrize("viewport, name", [({"width": 1280, "height": 900}, "desktop"), ({"width": 375, "height": 740}, "phone")])
+def test_answer_layout_screenshots(gateway, browser, viewport, name):
+    for _ in range(2):  # Rasa's first turns load its policies: on a busy machine they may miss the gateway's deadline
+        httpx.post(gateway + "/api/chat", json={"sender_id": f"warm-{name}", "message": "创业担保贷款有什么政策"}, timeout=120)
+    context = browser.new_context(viewport=viewport, is_mobile=name == "phone", has_touch=name == "phone", locale="zh-CN")
+    page = context.new_page()
+    page.goto(gateway + "/")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.click("#pa-bubble")
+    ask(page, "送外卖的能自己交养老保险吗")
+    first = _answer_layout(page)
+    assert first["lead"].startswith("适用政策：") and first["body"].startswith("「") and "出处：《" in first["body"]
+    assert "责任单位" not in first["body"] and first["details"] >= 1
+    ask(page, "创业担保贷款最多能贷多少钱啊")
+    second = _answer_layout(page)
+    assert second["lead"].startswith("政策文件没有规定具体金额") and "12333" in second["body"]
+    buttons = second["reply"].locator("xpath=..").locator(".pa-feedback")
+    assert buttons.all_inner_texts() == ["有帮助", "没帮助"]
+    box = buttons.first.locator("svg").bounding_box()
+    assert box and box["width"] >= 12 and box["height"] >= 12  # drawn, not an emoji glyph that may be missing
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#pa-messages").evaluate("m => { m.scrollTop = m.scrollHeight; }")
+    page.screenshot(path=str(ARTIFACTS / f"answer_layout_{name}.png"))
+    context.close()
