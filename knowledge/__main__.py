@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?")
     p.add_argument("--top-k", type=int, default=5)
     p.add_argument("--json", action="store_true", help="JSON output (always on for stdin batches)")
+    p.add_argument("--all-versions", action="store_true", help="also search versions no longer in force (staff)")
     p.set_defaults(run=_search)
     p = sub.add_parser("show", help="show one clause with its context and version notes")
     p.add_argument("clause_id")
@@ -111,14 +112,14 @@ def _search(args) -> int:
     if args.top_k < 1 or args.top_k > 50:
         raise QueryError("--top-k 须在 1 到 50 之间。")
     if args.query is not None:
-        result = open_retriever().search(args.query, args.top_k)
+        result = open_retriever().search(args.query, args.top_k, include_superseded=args.all_versions)
         print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else _render(result))
         return 0
     retriever = open_retriever()
     for line in sys.stdin:  # batch: one JSON object a line, same order; bad lines answered, not fatal
         query = line.rstrip("\n")
         try:
-            out = retriever.search(query, args.top_k).to_dict()
+            out = retriever.search(query, args.top_k, include_superseded=args.all_versions).to_dict()
         except QueryError as exc:
             out = {"query": query, "answerable": False, "results": [], "error": str(exc)}
         print(json.dumps(out, ensure_ascii=False), flush=True)
@@ -127,10 +128,14 @@ def _search(args) -> int:
 
 def _render(result) -> str:
     from knowledge.cite import citation
+    from knowledge.types import IN_FORCE
 
     lines = [f"问题：{result.query}", f"文件能否回答：{'能' if result.answerable else '文件中未找到明确依据'}"]
+    if result.replaced is not None:
+        lines.append(f"最接近的条款出自已被取代的版本：{result.replaced.clause.clause_id}（现行版本 {result.replaced_by}）")
     for n, hit in enumerate(result.hits, start=1):
-        lines += [f"{n}. [{hit.clause.clause_id}] {hit.score:.3f}", f"   「{hit.clause.text}」", f"   {citation(hit.clause, hit.doc_title)}"]
+        status = "" if hit.doc_status == IN_FORCE else f"（{hit.doc_status}）"
+        lines += [f"{n}. [{hit.clause.clause_id}] {hit.score:.3f}{status}", f"   「{hit.clause.text}」", f"   {citation(hit.clause, hit.doc_title)}"]
         lines += [f"   版本说明：{note.detail}" for note in hit.clause.notes]
     return "\n".join(lines)
 

@@ -83,3 +83,12 @@ def test_build_report_strict_and_documents_listing(tmp_path):
     assert doc["dates"]["修正"] == "2015-04-24" and doc["clauses"] == 69 and doc["region"] == "全国"
     plain = cli("documents")
     assert plain.returncode == 0 and plain.stdout.startswith("jycjf-2015-04-24\t法律\t《中华人民共和国就业促进法》")
+
+
+def test_search_keeps_old_versions_for_staff_only(built_settings):
+    question = "县级人民政府举办多种形式的职业教育，开展实用技术的培训"
+    staff = json.loads(run(["search", question, "--top-k", "3", "--json", "--all-versions"], built_settings).stdout)
+    assert staff["results"][0]["doc_id"] == "zyjyf-1996-05-15" and staff["results"][0]["doc_status"] == "已被修订"
+    citizen = json.loads(run(["search", question, "--top-k", "3", "--json"], built_settings).stdout)
+    assert all(r["doc_id"] != "zyjyf-1996-05-15" for r in citizen["results"])
+    assert citizen["replaced"]["clause_id"] == "zyjyf-1996-05-15.a18" and citizen["replaced"]["replaced_by"] == "zyjyf-2022-04-20"
