@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from actions import render
 from knowledge.answer import citation_payload, currency_notice
 from knowledge.cite import brief
-from actions.knowledge_access import doc_dates, retriever
+from actions.knowledge_access import retriever
 from knowledge.benefits import benefits_for, canonical_group, default_lexicon
 
 ASK_GROUP = "请问您属于哪类人群？选择后我为您列出可以关注的补贴和扶持政策。"
@@ -30,20 +30,19 @@ class ActionListBenefits(Action):
             dispatcher.utter_message(**render.message(ASK_GROUP, buttons=group_buttons()))
             return []
         index = retriever().index
-        benefits = benefits_for(group, index.clauses)
+        benefits = benefits_for(group, index.clauses_in_force)
         if not benefits:
             dispatcher.utter_message(**render.message(f"政策文件中没有找到专门面向{group}的补贴或扶持条款。"))
             return []
         lines, citations, cited = [f"根据政策文件，{group}可以关注以下 {len(benefits)} 项政策："], [], []
         for n, benefit in enumerate(benefits, start=1):
             clause = benefit.clauses[0]
-            title = index.doc_titles.get(clause.doc_number, "")
+            title = index.doc_titles.get(clause.doc_id, "")
             scope = "（面向所有符合条件的人员）" if benefit.general else ""
             lines.append(f"{n}. {benefit.name}{scope}（{brief(clause)}）")
             citations.append(citation_payload(clause, title) | {"benefit": benefit.name})
             cited.append(clause)
-        dates = {c.doc_number: doc_dates(c.doc_number) for c in cited}
-        lines.append("点击下方引用可查看条款原文。" + currency_notice(cited, dates))
+        lines.append("点击下方引用可查看条款原文。" + currency_notice(cited, index.by_id))
         dispatcher.utter_message(**render.message("\n".join(lines), citations))
         return [SlotSet("last_topic", f"{group}的补贴和扶持政策"), SlotSet("last_clause_ids", [c.clause_id for c in cited])]
 

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
 from knowledge.answer import HOTLINE, citation_payload, compose
-from actions.knowledge_access import doc_dates, retriever
+from actions.knowledge_access import documents, retriever
 from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.errors import QueryError
 
@@ -35,8 +35,7 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str) -> li
         dispatcher.utter_message(**render.message(str(exc)))
         return []
     result.hits = _for_region(result.hits, tracker.get_slot("region"))
-    dates = {h.clause.doc_number: doc_dates(h.clause.doc_number) for h in result.hits[:2]}
-    reply = compose(query, result, dates)
+    reply = compose(query, result, documents())
     if not reply.answerable:
         dispatcher.utter_message(**render.message(reply.text, buttons=[HANDOFF_BUTTON], answerable=False))
         return [SlotSet("last_clause_ids", [])]
@@ -47,10 +46,20 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str) -> li
 
 
 def _for_region(hits, region: str | None):
-    """Outside Guangdong, the Guangdong notice does not apply: keep only national documents."""
-    if not region or region in ("全国",) or any(place in region for place in GUANGDONG):
+    """A regional document applies only to citizens of its province: others get national documents only."""
+    if not region or region in ("全国",):
         return hits
-    return [h for h in hits if not h.clause.doc_number.startswith("粤")]
+    docs = documents()
+    return [h for h in hits if _applies(docs[h.clause.doc_id].region if h.clause.doc_id in docs else "全国", region)]
+
+
+def _applies(doc_region: str, region: str) -> bool:
+    """A document's region and the citizen's → True when the document governs where the citizen is."""
+    if doc_region == "全国":
+        return True
+    if doc_region.startswith("广东"):
+        return any(place in region for place in GUANGDONG)
+    return doc_region[:2] in region or region[:2] in doc_region
 
 
 class ActionAnswerPolicy(Action):

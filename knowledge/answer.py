@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from knowledge import qtype
-from knowledge.cite import short_source, source
-from knowledge.types import Clause, Hit, SearchResult
+from knowledge.cite import citation, replaced_line, short_source, source, version_label
+from knowledge.types import Clause, Document, Hit, SearchResult
 
 HOTLINE = "12333"
 ADVICE = f"政策可能已有更新，办理前请向当地人力资源社会保障部门咨询或拨打 {HOTLINE} 核实现行规定。"
@@ -43,7 +44,8 @@ class Answer:
 def citation_payload(clause: Clause, doc_title: str) -> dict:
     """A clause → the citation object every channel receives."""
     return {
-        "clause_id": clause.clause_id, "doc_number": clause.doc_number, "doc_title": doc_title,
+        "clause_id": clause.clause_id, "doc_id": clause.doc_id, "doc_number": clause.doc_number, "doc_title": doc_title,
+        "citation": citation(clause, doc_title), "source": source(clause, doc_title), "paragraph": clause.paragraph,
         "path": clause.path, "text": clause.text, "departments": clause.departments, "official": clause.official,
     }
 
@@ -61,8 +63,9 @@ def policy_name(hit: Hit) -> str:
     return f"《{hit.doc_title}》{heading}"
 
 
-def compose(question: str, result: SearchResult, dates: dict[str, dict[str, str]], today: dt.date | None = None) -> Answer:
-    """A question, its search result and the documents' dates → the Answer in the order citizens read."""
+def compose(question: str, result: SearchResult, documents: Mapping[str, Document], today: dt.date | None = None) -> Answer:
+    """A question, its search result and the documents by doc_id → the Answer in the order citizens read (a note
+    first when the closest rule comes from a version no longer in force)."""
     kind = qtype.classify(question)
     if result.missing_concepts:
         return Answer(_not_covered(result.missing_concepts), answerable=False, kind=kind)
@@ -79,8 +82,8 @@ def compose(question: str, result: SearchResult, dates: dict[str, dict[str, str]
         chosen = chosen[:1]
         lead, ask = qtype.NOT_STATED[kind] + "与您的问题最相关的规定是：", WHERE_TO_ASK
     clauses = [h.clause for h in chosen]
-    lines = [lead, *(f"「{c.text}」" for c in clauses), "出处：" + "；".join(short_source(h.clause, h.doc_title) for h in chosen)]
-    lines.append(ask + currency_notice(clauses, dates, today, advice=not ask))
+    lines = [replaced_line(result, documents) + lead, *(f"「{c.text}」" for c in clauses), "出处：" + "；".join(short_source(h.clause, h.doc_title) for h in chosen)]
+    lines.append(ask + currency_notice(clauses, documents, today, advice=not ask))
     return Answer("\n".join(lines), chosen, True, kind, specific)
 
 
@@ -102,15 +105,21 @@ def expired_deadlines(text: str, today: dt.date) -> list[str]:
     return past
 
 
-def currency_notice(clauses: list[Clause], dates: dict[str, dict[str, str]], today: dt.date | None = None, advice: bool = True) -> str:
-    """Cited clauses and their documents' dates → one notice on age, passed deadlines and (advice) where to check."""
+def currency_notice(clauses: list[Clause], documents: Mapping[str, Document], today: dt.date | None = None,
+                    advice: bool = True) -> str:
+    """Cited clauses and their documents (by doc_id) → one notice on age, passed deadlines and (advice) where to check."""
     today = today or dt.date.today()
     issued = []
-    for number in dict.fromkeys(c.doc_number for c in clauses):
-        d = dates.get(number, {})
+    for doc_id in dict.fromkeys(c.doc_id for c in clauses):
+        doc = documents.get(doc_id)
+        if doc is None:
+            continue
+        d = doc.dates
         when = d.get("成文") or d.get("印发") or d.get("发布")
-        if when:
-            issued.append(f"{number}（{when[:4]}年{int(when[5:7])}月{int(when[8:10])}日）")
+        if doc.layout == "notice" and when:
+            issued.append(f"{doc.doc_number}（{when[:4]}年{int(when[5:7])}月{int(when[8:10])}日）")
+        elif version_label(doc):
+            issued.append(f"《{doc.title}》（{version_label(doc)}）")
     parts = [f"以上依据为{'、'.join(issued)}。" if issued else ""]
     passed = [p for c in clauses for p in expired_deadlines(c.text, today)]
     if passed:
@@ -118,3 +127,4 @@ def currency_notice(clauses: list[Clause], dates: dict[str, dict[str, str]], tod
     if advice:
         parts.append(ADVICE)
     return "".join(parts)
+

@@ -17,7 +17,7 @@ import numpy as np
 import yaml
 
 from knowledge.errors import SourceError
-from knowledge.parse import DOC_NUMBER
+from knowledge.layouts.notice import DOC_NUMBER
 from knowledge.sources import read_text, source_files
 
 K = 5

@@ -11,6 +11,7 @@ from knowledge.config import ROOT, KnowledgeSettings
 SOURCES = ROOT / "data" / "policies"
 OFFICIAL = SOURCES / "yuefu-2017-101-official.md"
 SCRAPE = SOURCES / "yuefu-2017-101-web-scrape.txt"
+LAWS = SOURCES  # the laws ship beside the notice, unmodified
 
 
 @pytest.fixture(autouse=True)
@@ -96,6 +97,20 @@ def model_retriever(built_settings, embedder):
 @pytest.fixture(scope="session")
 def retriever(model_retriever):
     return model_retriever
+
+
+@pytest.fixture(scope="session")
+def knowledge(built_settings, retriever):
+    """Point the action server's retriever at the session's real index (same objects, no reload)."""
+    from actions import knowledge_access
+
+    knowledge_access.retriever.cache_clear()
+    original = knowledge_access.retriever
+    knowledge_access.retriever = lambda: retriever  # type: ignore[assignment]
+    for module in ("actions.policy", "actions.followup", "actions.benefits"):
+        __import__(module, fromlist=["x"]).retriever = knowledge_access.retriever
+    yield retriever
+    knowledge_access.retriever = original
 
 
 def copy_sources(tmp_path: Path, *files: Path) -> Path:

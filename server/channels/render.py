@@ -22,14 +22,19 @@ def message_text(message: BotMessage) -> str:
         clause = (c.get("text") or "").strip()
         if clause and f"「{clause}」" in message.text:  # quoted, and its source line is in the text
             continue
-        path = " / ".join(c.get("path") or [])
-        lines.append(f"依据：《{c.get('doc_title', '')}》（{c.get('doc_number', '')}）{path}".rstrip())
+        lines.append(f"依据：{c.get('source') or _reference(c)}".rstrip())
         if clause:
             lines.append(f"「{clause}」")
     titles = [b["title"] for b in message.buttons if b.get("title")]
     if titles:
         lines.append("可回复：" + " / ".join(titles))
     return "\n".join(lines)
+
+
+def _reference(c: dict) -> str:
+    """A citation without its ready-made source → 《title》（number）path."""
+    number = f"（{c['doc_number']}）" if c.get("doc_number") else ""
+    return f"《{c.get('doc_title', '')}》{number}{' / '.join(c.get('path') or [])}"
 
 
 def split(text: str, max_bytes: int = MAX_BYTES) -> list[str]:

@@ -8,15 +8,15 @@ from knowledge import qtype
 from knowledge.answer import compose
 from knowledge.benefits import BenefitLexicon, benefits_for, names_beneficiary
 from knowledge.concepts import key_phrase
-from knowledge.types import Clause, Hit, SearchResult
+from knowledge.types import Clause, Document, Hit, SearchResult
 
 TODAY = dt.date(2026, 11, 25)
 LOAN = Clause("c1", "粤府〔2017〕101号", "完善创业担保贷款工作机制，落实贴息资金和担保基金安排。", ["二、持续改善创业创新环境"],
-              departments=["省人力资源社会保障厅", "财政厅"])
+              departments=["省人力资源社会保障厅", "财政厅"], doc_id="yf2017-101")
 TRAINEE = Clause("c2", "粤府〔2017〕101号", "就业见习补贴范围扩大到离校2年内未就业高校毕业生。", ["三、抓好高校毕业生就业创业"],
-                 departments=["省人力资源社会保障厅"])
+                 departments=["省人力资源社会保障厅"], doc_id="yf2017-101")
 TITLE = "广东省人民政府转发国务院关于做好当前和今后一段时期就业创业工作意见的通知"
-DATES = {"粤府〔2017〕101号": {"成文": "2017-09-26"}}
+DATES = {"yf2017-101": Document("粤府〔2017〕101号", TITLE, "广东省人民政府", {"成文": "2017-09-26"}, doc_id="yf2017-101")}
 
 
 @pytest.mark.parametrize("question, kind", [

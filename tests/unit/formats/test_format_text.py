@@ -31,7 +31,7 @@ def test_gb18030_only_characters_and_crlf(tmp_path):
     assert formats.read(path) == line.replace("\r\n", "\n") * 3
 
 
-@pytest.mark.parametrize("path", [*sorted(SOURCES.iterdir()), *LAW_FILES], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*sorted(p for p in SOURCES.iterdir() if p.suffix in (".md", ".txt")), *LAW_FILES], ids=lambda p: p.name)
 def test_shipped_sources_are_returned_unchanged(path):
     assert formats.read(path) == path.read_text("utf-8-sig")
 
