@@ -34,7 +34,10 @@ def test_disabled_people_do_not_get_graduates_benefits(knowledge):
     messages, _ = run(ActionListBenefits(), tracker("我是残疾人有什么补贴", "ask_benefits", {"group": "残疾人"}))
     # 「…求职创业补贴补助范围扩展到贫困残疾人家庭…高校毕业生」: graduates from such families, not disabled people
     assert "求职创业补贴" not in messages[0]["text"]
-    assert all(c["benefit"] in ("创业担保贷款", "职业培训补贴") for c in messages[0]["custom"]["citations"])
+    # the notice's general measures, and what 残疾人就业条例 gives disabled people themselves
+    allowed = ("创业担保贷款", "职业培训补贴", "公益性岗位优先安置", "失业登记")
+    assert all(c["benefit"] in allowed for c in messages[0]["custom"]["citations"])
+    assert "《残疾人就业条例》第十五条" in messages[0]["text"]
 
 
 def test_missing_group_asks_with_buttons(knowledge):

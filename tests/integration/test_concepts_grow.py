@@ -32,16 +32,22 @@ INJURY_NOTICE = """# 广东省人力资源和社会保障厅文件
 QUESTIONS = ["工伤认定怎么申请", "我在厂里受伤了，工伤认定去哪里申请啊", "工伤认定要多久才出结果"]
 
 
-def test_refused_questions_become_answerable_when_a_document_adds_the_concept(retriever, tmp_path, embedder):
+def _retriever(sources, index_dir, embedder) -> Retriever:
+    settings = KnowledgeSettings(index_dir=index_dir, sources_dir=sources)
+    build(settings, embedder, progress=False)
+    return Retriever(load(settings), embedder, settings)
+
+
+def test_refused_questions_become_answerable_when_a_document_adds_the_concept(tmp_path, embedder):
+    # the notice alone never speaks of 工伤认定 (the shipped 社会保险法 does: so start from the notice only)
+    sources = copy_sources(tmp_path, OFFICIAL, SCRAPE)
+    notice_only = _retriever(sources, tmp_path / "notice", embedder)
     for q in QUESTIONS:
-        before = retriever.search(q)
+        before = notice_only.search(q)
         assert not before.answerable and "认定" in before.missing_concepts, q
 
-    sources = copy_sources(tmp_path, OFFICIAL, SCRAPE)
     (sources / "yue-rensheghan-2024-12.md").write_text(INJURY_NOTICE, "utf-8")
-    settings = KnowledgeSettings(index_dir=tmp_path / "grown", sources_dir=sources)
-    build(settings, embedder, progress=False)
-    grown = Retriever(load(settings), embedder, settings)
+    grown = _retriever(sources, tmp_path / "grown", embedder)
     for q in QUESTIONS:
         after = grown.search(q)
         assert after.missing_concepts == [] and after.key_concepts, q
