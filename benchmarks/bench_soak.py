@@ -85,15 +85,16 @@ def plot(samples: list, path: Path) -> None:
     matplotlib.use("Agg")  # no display on a server
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(9, 5))
-    for name in sorted({n for _, s in samples for n in s}):
+    names = sorted({n for _, s in samples for n in s})
+    fig, axes = plt.subplots(len(names), 1, figsize=(9, 2.2 * len(names)), sharex=True, squeeze=False)
+    for ax, name in zip(axes[:, 0], names):  # one panel each: its own scale shows a slow growth
         points = [(t / 60, s[name]) for t, s in samples if name in s]
-        ax.plot([p[0] for p in points], [p[1] for p in points], label=f"{name} ({trend(samples, name):+.2f} MB/min, last half)")
-    ax.set_xlabel("minutes under load")
-    ax.set_ylabel("resident memory, MB")
-    ax.set_title("Soak: RSS per process (4 chat, 1 search, 1 WeChat user with think time)")
-    ax.grid(alpha=0.3)
-    ax.legend()
+        ax.plot([p[0] for p in points], [p[1] for p in points])
+        ax.set_title(f"{name}: {trend(samples, name):+.3f} MB/min over the last half", fontsize=10)
+        ax.set_ylabel("RSS, MB")
+        ax.ticklabel_format(axis="y", useOffset=False)
+        ax.grid(alpha=0.3)
+    axes[-1, 0].set_xlabel("minutes under load (4 chat, 1 search, 1 WeChat user with think time)")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -96,12 +96,12 @@ def gateway(rasa_stack, built_settings):
 
 
 @contextmanager
-def gateway_process(rasa_stack: dict, index_dir: Path, port: int):
-    """A gateway process in front of a stack on `port` → its base URL; stopped on exit."""
+def gateway_process(rasa_stack: dict, index_dir: Path, port: int, extra_env: dict | None = None):
+    """A gateway process in front of a stack on `port` (settings in extra_env) → its base URL; stopped on exit."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KNOWLEDGE_INDEX_DIR": str(index_dir),
            "ACTIONS_DB_PATH": str(rasa_stack["db"]), "POLICY_RASA_URL": rasa_stack["rasa"],
            "POLICY_ACTIONS_URL": rasa_stack["actions"], "POLICY_STAFF_TOKEN": STAFF_TOKEN,
-           "POLICY_RATE_LIMIT_PER_MINUTE": "10000", "POLICY_WECHAT_TOKEN": WECHAT_TOKEN, "POLICY_WECHAT_APP_ID": "wx-test"}
+           "POLICY_RATE_LIMIT_PER_MINUTE": "10000", "POLICY_WECHAT_TOKEN": WECHAT_TOKEN, "POLICY_WECHAT_APP_ID": "wx-test", **(extra_env or {})}
     log = open(rasa_stack["logs"] / f"gateway-{port}.log", "w")
     process = subprocess.Popen([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--port", str(port),
                                 "--host", "127.0.0.1", "--ws", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
