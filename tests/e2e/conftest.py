@@ -52,7 +52,7 @@ def stack(model: Path, index_dir: Path, work: Path, endpoints: Path, extra_env: 
            "ACTIONS_DB_PATH": str(urls["db"]), "ACTION_ENDPOINT_URL": f"{urls['actions']}/webhook", **(extra_env or {})}
     logs = {name: open(work / f"{name}.log", "w") for name in ports}
     processes = {
-        "actions": subprocess.Popen([str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
+        "actions": subprocess.Popen([str(APP_PY), "-m", "actions.serve", "--actions", "actions", "--port", str(ports["actions"])],
                                     cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT),
         "rasa": subprocess.Popen(rasa_command(model, endpoints, ports["rasa"]), cwd=ROOT, env=env,
                                  stdout=logs["rasa"], stderr=subprocess.STDOUT),

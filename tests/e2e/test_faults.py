@@ -98,7 +98,7 @@ def test_action_server_down_then_back(rasa_model, built_settings, tmp_path):
         degraded = ask(base, "ad-1", "创业担保贷款有什么政策")
         assert "对话服务暂时不可用" in degraded[0]["text"] and degraded[0]["citations"]
         s["processes"]["actions"] = subprocess.Popen(
-            [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(s["ports"]["actions"])],
+            [str(APP_PY), "-m", "actions.serve", "--actions", "actions", "--port", str(s["ports"]["actions"])],
             cwd=ROOT, env=s["env"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(f"{s['actions']}/health", s["processes"]["actions"])
         back = back_within(30, lambda: ask(base, "ad-1", "那需要什么条件"))
