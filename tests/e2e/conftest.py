@@ -16,8 +16,8 @@ from tests.e2e.services import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_for(url: str, process: subprocess.Popen, timeout_s: float = 240) -> None:
-    """Block until url answers 200 (the launcher's own readiness check)."""
+def wait_for(url: str, process: subprocess.Popen, timeout_s: float = 600) -> None:
+    """Block until url answers 200 (the launcher's own check; loading a Rasa model took almost 4 minutes on a busy machine)."""
     wait_until_up(str(process.args[0]), url, process, timeout_s)
 
 
