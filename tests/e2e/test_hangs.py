@@ -88,7 +88,9 @@ def assert_degraded_and_back(s: dict, process_name: str, breaker: str) -> None:
     wait_until(lambda: dialogue_answers(base, f"before-{breaker}"), 60, "the dialogue before the freeze")
     web_timeout = Settings().rasa_timeout_s
     with frozen(s["processes"][process_name]):
+        started = time.monotonic()
         first = wechat(base, f"o-{breaker}-1", "我是应届毕业生能领什么补贴")
+        timings = {"first (WeChat)": time.monotonic() - started}
         assert first != "success", "no passive reply: the first affected turn missed WeChat's reply deadline"
         assert NOTICE in first and re.search(r"〔\d{4}〕\d+号", first)  # from retrieval, cited
         wait_until(lambda: breakers(base)[breaker]["state"] == "open", 15, f"the {breaker} breaker opening")
@@ -97,7 +99,11 @@ def assert_degraded_and_back(s: dict, process_name: str, breaker: str) -> None:
             message, seconds = web(base, f"during-{breaker}-{n}", text)
             assert NOTICE in message["text"] and message["citations"]
             assert seconds < web_timeout, f"turn {n} took {seconds:.1f} s: it waited for the frozen {process_name}"
+            timings[f"next {n + 1} (web)"] = seconds
+    resumed = time.monotonic()
     wait_until(lambda: dialogue_answers(base, f"after-{breaker}-{time.monotonic_ns()}"), BACK_WITHIN_S, "the dialogue after SIGCONT")
+    timings["dialogue back after SIGCONT"] = time.monotonic() - resumed
+    print(f"{process_name} frozen: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))  # shown with -s
     assert all(b["state"] == "closed" for b in breakers(base).values())
 
 
