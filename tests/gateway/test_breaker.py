@@ -112,3 +112,20 @@ def test_wechat_turns_leave_time_for_the_fallback_within_the_reply_deadline():
     assert Settings(rasa_timeout_s=3.0, wechat_reply_deadline_s=4.0).wechat_turn_timeout_s == 3.0
     assert Settings(rasa_timeout_s=10.0, wechat_reply_deadline_s=4.0).wechat_turn_timeout_s == 3.0
     assert Settings(rasa_timeout_s=2.0).wechat_turn_timeout_s == 2.0
+
+
+def test_a_hung_handoff_store_does_not_hold_the_turn(monkeypatch):
+    import time
+
+    from server import conversation
+    from server.dialogue import BotMessage
+
+    class Silent:  # Rasa answered nothing: the turn asks the handoff store whether the conversation waits
+        async def reply(self, sender_id, text):
+            return []
+
+    monkeypatch.setattr(conversation, "STORE_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(conversation.store, "is_waiting", lambda sender: time.sleep(2) or True)
+    monkeypatch.setattr(conversation, "answer_from_retrieval", lambda retriever, text: BotMessage("检索答复"))
+    messages = asyncio.run(conversation.converse(Silent(), None, "web", "u1", "创业担保贷款"))
+    assert [m.text for m in messages] == ["检索答复"]  # not the waiting notice the store would have given after 2 s
