@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from server import training
-from server.launcher import APP_PY, RASA, wait_until_up
+from server.launcher import APP_PY, RASA, wait_until_up, warm_rasa
 from tests.e2e.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +60,7 @@ def stack(model: Path, index_dir: Path, work: Path, endpoints: Path, extra_env: 
     try:
         wait_for(f"{urls['actions']}/health", processes["actions"])
         wait_for(f"{urls['rasa']}/", processes["rasa"])
+        warm_rasa(urls["rasa"])  # as the launcher does: the first turn of a test is not the one tracing TensorFlow
         yield urls | {"env": env, "processes": processes, "ports": ports}
     finally:
         stop_all(processes.values())
@@ -101,7 +102,9 @@ def gateway_process(rasa_stack: dict, index_dir: Path, port: int, extra_env: dic
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KNOWLEDGE_INDEX_DIR": str(index_dir),
            "ACTIONS_DB_PATH": str(rasa_stack["db"]), "POLICY_RASA_URL": rasa_stack["rasa"],
            "POLICY_ACTIONS_URL": rasa_stack["actions"], "POLICY_STAFF_TOKEN": STAFF_TOKEN,
-           "POLICY_RATE_LIMIT_PER_MINUTE": "10000", "POLICY_WECHAT_TOKEN": WECHAT_TOKEN, "POLICY_WECHAT_APP_ID": "wx-test", **(extra_env or {})}
+           "POLICY_RATE_LIMIT_PER_MINUTE": "10000", "POLICY_WECHAT_TOKEN": WECHAT_TOKEN, "POLICY_WECHAT_APP_ID": "wx-test",
+           "POLICY_RASA_TIMEOUT_S": "30",  # a busy test machine must not turn slow web turns into fallbacks (test_hangs sets 3)
+           **(extra_env or {})}
     log = open(rasa_stack["logs"] / f"gateway-{port}.log", "w")
     process = subprocess.Popen([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--port", str(port),
                                 "--host", "127.0.0.1", "--ws", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

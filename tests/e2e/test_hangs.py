@@ -23,6 +23,7 @@ from tests.e2e.conftest import WECHAT_TOKEN, free_port, gateway_process, stack
 
 pytestmark = pytest.mark.integration
 BACK_WITHIN_S = 30  # after SIGCONT (issue 14)
+WEB_TIMEOUT_S = Settings().rasa_timeout_s  # the default a production gateway runs with
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def hang_stack(rasa_model, built_settings, tmp_path_factory):
     endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n"
                          f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n", "utf-8")
     with stack(rasa_model, built_settings.index_dir, work, endpoints) as s, \
-            gateway_process(s, built_settings.index_dir, free_port()) as base:
+            gateway_process(s, built_settings.index_dir, free_port(), {"POLICY_RASA_TIMEOUT_S": str(WEB_TIMEOUT_S)}) as base:
         yield s | {"gateway": base}
 
 
@@ -86,7 +87,6 @@ def dialogue_answers(base: str, sender: str) -> bool:
 def assert_degraded_and_back(s: dict, process_name: str, breaker: str) -> None:
     base = s["gateway"]
     wait_until(lambda: dialogue_answers(base, f"before-{breaker}"), 60, "the dialogue before the freeze")
-    web_timeout = Settings().rasa_timeout_s
     with frozen(s["processes"][process_name]):
         started = time.monotonic()
         first = wechat(base, f"o-{breaker}-1", "我是应届毕业生能领什么补贴")
@@ -98,7 +98,7 @@ def assert_degraded_and_back(s: dict, process_name: str, breaker: str) -> None:
         for n, text in enumerate(["创业担保贷款有什么政策", "那需要什么条件", "失业了怎么做失业登记"]):
             message, seconds = web(base, f"during-{breaker}-{n}", text)
             assert NOTICE in message["text"] and message["citations"]
-            assert seconds < web_timeout, f"turn {n} took {seconds:.1f} s: it waited for the frozen {process_name}"
+            assert seconds < WEB_TIMEOUT_S, f"turn {n} took {seconds:.1f} s: it waited for the frozen {process_name}"
             timings[f"next {n + 1} (web)"] = seconds
     resumed = time.monotonic()
     wait_until(lambda: dialogue_answers(base, f"after-{breaker}-{time.monotonic_ns()}"), BACK_WITHIN_S, "the dialogue after SIGCONT")
