@@ -42,6 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="bench-soak-"))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     stack = start_stack(work, {"POLICY_WECHAT_TOKEN": WECHAT_TOKEN, "POLICY_WECHAT_APP_ID": "wx-soak"}, PORTS)
     base = f"http://127.0.0.1:{PORTS['gateway']}"
     stop, samples = threading.Event(), []
@@ -56,15 +57,15 @@ def main() -> None:
         os.killpg(stack.pid, signal.SIGINT)
         stack.wait(60)
     (args.out / "samples.json").write_text(json.dumps(samples), "utf-8")
-    table = report(result, samples, args.minutes)
+    table = report(result, samples, args.minutes, commit)
     (args.out / "figures.md").write_text(table, "utf-8")
     plot(samples, args.out / "rss.png")
     print(table)
 
 
-def report(result: dict, samples: list, minutes: float) -> str:
-    """→ the endpoint table and the memory table (slope over the last half) as Markdown."""
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+def report(result: dict, samples: list, minutes: float, commit: str) -> str:
+    """→ the endpoint table and the memory table (slope over the last half) as Markdown; `commit` is
+    the code the stack started with."""
     lines = [f"Soak: {minutes:.0f} min at commit {commit}, mix {MIX}, think time {THINK_S} s (±50 %)\n",
              "| endpoint | users | requests | errors | req/s | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|---|---|"]
     lines += [f"| {k} | {r['users']} | {r['requests']} | {r['errors']} | {r['per_s']} | {r['p50']} | {r['p95']} | {r['p99']} |"
