@@ -30,11 +30,11 @@ PORTS = {"gateway": 18100, "rasa": 15105, "actions": 15155}
 TURNS_PER_CONVERSATION = 8
 
 
-def start_stack(work: Path, extra_env: dict | None = None) -> subprocess.Popen:
-    """→ the launcher process, once it printed its URLs."""
+def start_stack(work: Path, extra_env: dict | None = None, ports: dict[str, int] = PORTS) -> subprocess.Popen:
+    """→ the launcher process on `ports`, once it printed its URLs."""
     env = {**os.environ, "TRACKER_DB": str(work / "tracker.db"), "ACTIONS_DB_PATH": str(work / "records.db"),
            "RASA_TELEMETRY_ENABLED": "false", "POLICY_RATE_LIMIT_PER_MINUTE": "1000000", **(extra_env or {})}
-    env.update({f"POLICY_{k.upper()}_PORT": str(v) for k, v in PORTS.items()})
+    env.update({f"POLICY_{k.upper()}_PORT": str(v) for k, v in ports.items()})
     log = open(work / "stack.log", "w")
     process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "server.launcher"], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

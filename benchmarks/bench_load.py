@@ -42,7 +42,7 @@ def group_rss_mb(pgid: int) -> dict[str, float]:
 
 
 def _name(cmd: str) -> str:
-    for key, name in (("rasa_sdk", "actions"), ("rasa run", "rasa"), ("uvicorn", "gateway"), ("server.launcher", "launcher")):
+    for key, name in (("rasa_sdk", "actions"), ("actions.serve", "actions"), ("rasa run", "rasa"), ("uvicorn", "gateway"), ("server.launcher", "launcher")):
         if key in cmd:
             return name
     return cmd[:30]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import random
 import statistics
 import time
 import uuid
@@ -49,8 +50,9 @@ def ok(kind: str, response: httpx.Response) -> bool:
     return "<xml>" in response.text or response.text == "success" if kind == "wechat" else bool(response.json())
 
 
-async def user(client: httpx.AsyncClient, kind: str, base: str, until: float, record, wechat_token: str) -> None:
-    """One simulated user: requests one after another until the deadline."""
+async def user(client: httpx.AsyncClient, kind: str, base: str, until: float, record, wechat_token: str,
+               think_s: float = 0.0) -> None:
+    """One simulated user: requests one after another until the deadline, `think_s` (±50 %) apart."""
     name, n = uuid.uuid4().hex[:8], 0
     while time.monotonic() < until:
         started = time.perf_counter()
@@ -60,10 +62,14 @@ async def user(client: httpx.AsyncClient, kind: str, base: str, until: float, re
             good = False
         record(kind, (time.perf_counter() - started) * 1000, good)
         n += 1
+        if think_s:
+            await asyncio.sleep(min(think_s * random.uniform(0.5, 1.5), max(until - time.monotonic(), 0)))
 
 
-async def run_mix(base: str, mix: dict[str, int], seconds: float, wechat_token: str = "") -> dict[str, dict]:
-    """{"chat": users, "search": users, "wechat": users} for `seconds` → per-kind figures."""
+async def run_mix(base: str, mix: dict[str, int], seconds: float, wechat_token: str = "",
+                  think_s: dict[str, float] | None = None) -> dict[str, dict]:
+    """{"chat": users, "search": users, "wechat": users} for `seconds` → per-kind figures; `think_s`
+    per kind paces a user like a person reading the answer (none: back-to-back, saturation)."""
     latencies: dict[str, list[float]] = {k: [] for k in mix}
     errors: dict[str, int] = {k: 0 for k in mix}
 
@@ -73,7 +79,7 @@ async def run_mix(base: str, mix: dict[str, int], seconds: float, wechat_token: 
 
     until = time.monotonic() + seconds
     async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=sum(mix.values()) * 2)) as client:
-        await asyncio.gather(*(user(client, kind, base, until, record, wechat_token)
+        await asyncio.gather(*(user(client, kind, base, until, record, wechat_token, (think_s or {}).get(kind, 0.0))
                                for kind, users in mix.items() for _ in range(users)))
     return {kind: figures(latencies[kind], errors[kind], seconds) | {"users": mix[kind]} for kind in mix}
 

@@ -55,7 +55,7 @@ class LiveRetriever:
         """Load the build `current` now points to and swap it in (one reference assignment)."""
         try:
             fresh = Retriever(load(self._settings), self._embedder, self._settings)
-            fresh.search("就业", 1)  # warm its lazy tables before it serves anyone
+            fresh.warm_up()  # its lazy tables load before it serves anyone
             self._retriever, self._target = fresh, target
             log.info("index swapped in: %s (%d clauses)", fresh.index.key, len(fresh.index.clauses))
         except Exception:

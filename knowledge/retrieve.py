@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -66,6 +67,9 @@ class Lexicon:
         return [t for t in dict.fromkeys(terms) if t not in query]
 
 
+WARM_UP_QUERY = "我是应届毕业生，能领什么补贴"  # every stage: 繁简, synonyms, jieba, BM25, the model, FAISS
+
+
 class Retriever:
     """Hybrid search over one loaded index."""
 
@@ -94,6 +98,13 @@ class Retriever:
         dense_text = f"{clean}（{'、'.join(extra)}）" if extra else clean
         tokens = self.tokenizer.tokens(clean) + [t for e in extra for t in self.tokenizer.tokens(e)]
         return clean, dense_text, tokens
+
+    def warm_up(self) -> float:
+        """→ seconds spent answering one question, so that the embedding model, the jieba dictionary and
+        the lazy tables load before a server reports ready rather than at its first citizen."""
+        started = time.perf_counter()
+        self.search(WARM_UP_QUERY, 3)
+        return time.perf_counter() - started
 
     def search(self, query: str, k: int = 5, include_superseded: bool = False) -> SearchResult:
         """One question → SearchResult with up to k hits (from documents in force unless include_superseded)."""

@@ -19,7 +19,7 @@ class Settings(BaseSettings):
 
     rasa_url: str = "http://127.0.0.1:5005"  # several replicas: comma-separated URLs
     actions_url: str = "http://127.0.0.1:5055"
-    rasa_timeout_s: float = 10.0
+    rasa_timeout_s: float = 3.0  # a web turn; WeChat's is shorter when its deadline needs it (wechat_turn_timeout_s)
     public_url: str = "http://127.0.0.1:8000"
 
     staff_token: SecretStr | None = None  # required to open /staff and its API
@@ -56,3 +56,16 @@ class Settings(BaseSettings):
         if "token" in (self.metrics_access, self.docs_access) and not self.ops_token:
             raise ValueError("POLICY_METRICS_ACCESS/POLICY_DOCS_ACCESS=token needs POLICY_OPS_TOKEN")
         return self
+
+    # Circuit breakers (server/breaker.py): a dependency that hung or refused is skipped for at least
+    # breaker_cooldown_s, then probed (each probe waits breaker_probe_timeout_s) until it answers.
+    breaker_cooldown_s: float = 5.0
+    breaker_probe_timeout_s: float = 2.0
+
+    @property
+    def wechat_turn_timeout_s(self) -> float:
+        """The dialogue's share of WeChat's reply deadline: what is left must cover the retrieval fallback."""
+        return max(0.5, min(self.rasa_timeout_s, self.wechat_reply_deadline_s - FALLBACK_BUDGET_S))
+
+
+FALLBACK_BUDGET_S = 1.0  # a retrieval answer takes ~50 ms warm; the rest is margin on a busy machine

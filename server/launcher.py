@@ -1,5 +1,10 @@
 """Local launcher for `make run`: start the action server, the Rasa server and the gateway, wait until
-each answers, print the URLs, and stop all three on Ctrl-C (or when any of them dies).
+each answers warm, print the URLs, and stop all three on Ctrl-C (or when any of them dies).
+
+Warm means the first citizen is answered as fast as the hundredth: the action server and the gateway
+load and exercise the knowledge library before they open their port (`actions.serve`, the gateway's
+start-up); Rasa loads its model before it answers, and its first inference (NLU and policies, which
+trace their TensorFlow graphs on first use) is run here, on a throwaway tracker that is never stored.
 
 Usage: python -m server.launcher [--model models/policy.tar.gz]
 Ports come from POLICY_GATEWAY_PORT (8000), POLICY_RASA_PORT (5005), POLICY_ACTIONS_PORT (5055).
@@ -8,6 +13,7 @@ Ports come from POLICY_GATEWAY_PORT (8000), POLICY_RASA_PORT (5005), POLICY_ACTI
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import signal
@@ -27,13 +33,13 @@ def commands(model: Path, ports: dict[str, int]) -> dict[str, tuple[list[str], s
     """Model path and ports → {name: (command, URL that answers 200 when it is up)}."""
     endpoints = os.environ.get("RASA_ENDPOINTS", str(ROOT / "bot" / "endpoints.yml"))
     return {
-        "actions": ([str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
+        "actions": ([str(APP_PY), "-m", "actions.serve", "--actions", "actions", "--port", str(ports["actions"])],
                     f"http://127.0.0.1:{ports['actions']}/health"),
         "rasa": ([str(RASA), "run", "--enable-api", "--model", str(model), "--endpoints", endpoints,
                   "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(ports["rasa"]),
                   "-i", "127.0.0.1"], f"http://127.0.0.1:{ports['rasa']}/"),
         "gateway": ([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--ws", "none", "--host", "127.0.0.1",
-                     "--port", str(ports["gateway"])], f"http://127.0.0.1:{ports['gateway']}/healthz"),
+                     "--port", str(ports["gateway"])], f"http://127.0.0.1:{ports['gateway']}/readyz"),
     }
 
 
@@ -68,6 +74,25 @@ def wait_until_up(name: str, url: str, process: subprocess.Popen, timeout_s: flo
             pass
         time.sleep(0.5)
     raise RuntimeError(f"{name} did not answer at {url} within {timeout_s:.0f} s")
+
+
+def warm_rasa(base: str, timeout_s: float = 120) -> None:
+    """A Rasa server's URL → one NLU parse and one next-action prediction on a tracker made of the
+    request body (POST /model/predict stores nothing), so no warm-up conversation is ever kept."""
+    from knowledge.retrieve import WARM_UP_QUERY
+
+    try:
+        parse = _post_json(f"{base}/model/parse", {"text": WARM_UP_QUERY}, timeout_s)
+        events = [{"event": "action", "name": "action_listen"}, {"event": "user", "text": WARM_UP_QUERY, "parse_data": parse}]
+        _post_json(f"{base}/model/predict", events, timeout_s)
+    except (OSError, ValueError) as exc:
+        raise RuntimeError(f"rasa did not answer its warm-up at {base}/model/parse and /model/predict: {exc}") from exc
+
+
+def _post_json(url: str, body, timeout_s: float):
+    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout_s) as response:
+        return json.load(response)
 
 
 def urls(base: str, staff_token: str = "") -> str:
@@ -109,6 +134,8 @@ def main() -> int:
             print(f"starting {name}…", flush=True)
             processes[name] = subprocess.Popen(command, cwd=ROOT, env=env)
             wait_until_up(name, url, processes[name], timeout_s=300)
+            if name == "rasa":
+                warm_rasa(f"http://127.0.0.1:{ports['rasa']}")
         print(urls(f"http://127.0.0.1:{ports['gateway']}", env["POLICY_STAFF_TOKEN"]) + "\n  Press Ctrl-C to stop everything.\n", flush=True)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(1)

@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
             from knowledge.service import open_retriever
 
             app.state.retriever = open_retriever(rebuild=False, live=True)  # a missing index stops start-up with its path
-        app.state.dialogue = dialogue or RasaDialogue(settings.rasa_url, settings.rasa_timeout_s)
+            log.info("retrieval warm in %.1f s", app.state.retriever.warm_up())  # before the port opens, not at the first citizen
+        app.state.dialogue = dialogue or _dialogue(settings)
         store.ensure_schema()  # records migrated before the first request, not during a citizen's handoff
         _mount_channels(app, settings)
         yield
@@ -60,6 +61,14 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
         app.include_router(module.router)
     _pages(app)
     return app
+
+
+def _dialogue(settings: Settings) -> RasaDialogue:
+    """Settings → the Rasa client with its breakers and a turn timeout per channel."""
+    wechat = settings.wechat_turn_timeout_s
+    return RasaDialogue(settings.rasa_url, settings.rasa_timeout_s, actions_url=settings.actions_url,
+                        timeouts={"wechat": wechat, "wecom": wechat}, cooldown_s=settings.breaker_cooldown_s,
+                        probe_timeout_s=settings.breaker_probe_timeout_s)
 
 
 def _mount_channels(app: FastAPI, settings: Settings) -> None:

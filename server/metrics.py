@@ -1,6 +1,6 @@
 """Prometheus metrics of the gateway (exposed at /metrics)."""
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 REQUESTS = Counter("gateway_requests_total", "HTTP requests", ["route", "status"])
 LATENCY = Histogram("gateway_request_seconds", "HTTP request latency", ["route"],
@@ -8,3 +8,5 @@ LATENCY = Histogram("gateway_request_seconds", "HTTP request latency", ["route"]
 ANSWERS = Counter("assistant_answers_total", "Policy answers by outcome", ["channel", "answerable"])
 HANDOFFS = Counter("assistant_handoffs_total", "Conversations handed to a person", ["channel"])
 FALLBACKS = Counter("assistant_dialogue_fallbacks_total", "Answers served from retrieval while the dialogue manager was down")
+BREAKER_OPEN = Gauge("dependency_breaker_open", "1 while a dependency's circuit breaker is open (turns answered from retrieval)", ["dependency"])
+BREAKER_TRIPS = Counter("dependency_breaker_trips_total", "Times a dependency's circuit breaker opened", ["dependency"])

@@ -40,6 +40,9 @@ def _too_large(limit: int) -> JSONResponse:
     return JSONResponse({"detail": f"请求内容过大（上限 {limit // 1024} KB）。"}, status_code=413)
 
 
+REFILL_S = 60.0  # a per-minute bucket is full again after a minute
+
+
 class RateLimit(BaseHTTPMiddleware):
     """Token bucket per client address: `per_minute` requests, bursts up to the same number."""
 
@@ -55,7 +58,9 @@ class RateLimit(BaseHTTPMiddleware):
         tokens = min(self.capacity, tokens + (now - last) * self.rate)
         allowed = tokens >= 1
         self.buckets[client] = (tokens - 1 if allowed else tokens, now)
-        if len(self.buckets) > self.max_clients:
+        # least recently seen first; a bucket idle for a minute is full again, the same as none, so
+        # memory follows the clients of the last minute (and never exceeds max_clients)
+        while len(self.buckets) > self.max_clients or now - next(iter(self.buckets.values()))[1] > REFILL_S:
             self.buckets.popitem(last=False)
         return allowed
 

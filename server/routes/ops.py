@@ -1,4 +1,5 @@
-"""Operations: liveness, readiness (index loaded, Rasa and action server reachable) and Prometheus metrics."""
+"""Operations: liveness, readiness (index loaded, Rasa and action server reachable, breaker states) and
+Prometheus metrics."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def healthz() -> dict:
 
 @router.get("/readyz")
 async def readyz(request: Request, response: Response) -> dict:
-    """Readiness: → each dependency's state; 503 unless all are up."""
+    """Readiness: → each dependency's state and its circuit breaker's; 503 unless all are up."""
     settings = request.app.state.settings
     retriever = getattr(request.app.state, "retriever", None)
     checks = {"index": retriever is not None}
@@ -28,7 +29,10 @@ async def readyz(request: Request, response: Response) -> dict:
         checks["actions"] = await _up(client, f"{settings.actions_url.rstrip('/')}/health")
     if not all(checks.values()):
         response.status_code = 503
-    return {"ready": all(checks.values()), "checks": checks, "index_key": retriever.index.key if retriever else None}
+    dialogue = getattr(request.app.state, "dialogue", None)
+    breakers = dialogue.breaker_states() if hasattr(dialogue, "breaker_states") else {}
+    return {"ready": all(checks.values()), "checks": checks, "breakers": breakers,
+            "index_key": retriever.index.key if retriever else None}
 
 
 async def _up(client: httpx.AsyncClient, url: str) -> bool:

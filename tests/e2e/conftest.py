@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from server import training
-from server.launcher import APP_PY, RASA, wait_until_up
+from server.launcher import APP_PY, RASA, wait_until_up, warm_rasa
 from tests.e2e.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_for(url: str, process: subprocess.Popen, timeout_s: float = 240) -> None:
-    """Block until url answers 200 (the launcher's own readiness check)."""
+def wait_for(url: str, process: subprocess.Popen, timeout_s: float = 600) -> None:
+    """Block until url answers 200 (the launcher's own check; loading a Rasa model took almost 4 minutes on a busy machine)."""
     wait_until_up(str(process.args[0]), url, process, timeout_s)
 
 
@@ -52,7 +52,7 @@ def stack(model: Path, index_dir: Path, work: Path, endpoints: Path, extra_env: 
            "ACTIONS_DB_PATH": str(urls["db"]), "ACTION_ENDPOINT_URL": f"{urls['actions']}/webhook", **(extra_env or {})}
     logs = {name: open(work / f"{name}.log", "w") for name in ports}
     processes = {
-        "actions": subprocess.Popen([str(APP_PY), "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports["actions"])],
+        "actions": subprocess.Popen([str(APP_PY), "-m", "actions.serve", "--actions", "actions", "--port", str(ports["actions"])],
                                     cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT),
         "rasa": subprocess.Popen(rasa_command(model, endpoints, ports["rasa"]), cwd=ROOT, env=env,
                                  stdout=logs["rasa"], stderr=subprocess.STDOUT),
@@ -60,6 +60,7 @@ def stack(model: Path, index_dir: Path, work: Path, endpoints: Path, extra_env: 
     try:
         wait_for(f"{urls['actions']}/health", processes["actions"])
         wait_for(f"{urls['rasa']}/", processes["rasa"])
+        warm_rasa(urls["rasa"])  # as the launcher does: the first turn of a test is not the one tracing TensorFlow
         yield urls | {"env": env, "processes": processes, "ports": ports}
     finally:
         stop_all(processes.values())
@@ -102,6 +103,7 @@ def gateway_process(rasa_stack: dict, index_dir: Path, port: int, extra_env: dic
            "ACTIONS_DB_PATH": str(rasa_stack["db"]), "POLICY_RASA_URL": rasa_stack["rasa"],
            "POLICY_ACTIONS_URL": rasa_stack["actions"], "POLICY_STAFF_TOKEN": STAFF_TOKEN,
            "POLICY_RATE_LIMIT_PER_MINUTE": "10000", "POLICY_WECHAT_TOKEN": WECHAT_TOKEN, "POLICY_WECHAT_APP_ID": "wx-test",
+           "POLICY_RASA_TIMEOUT_S": "30",  # a busy test machine must not turn slow web turns into fallbacks (test_hangs sets 3)
            **(extra_env or {})}
     log = open(rasa_stack["logs"] / f"gateway-{port}.log", "w")
     process = subprocess.Popen([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--port", str(port),
