@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +71,7 @@ def report(result: dict, samples: list, minutes: float, commit: str) -> str:
               for k, r in result.items()]
     lines += ["", "| process | RSS start MB | RSS middle MB | RSS end MB | slope, last half MB/min | verdict |", "|---|---|---|---|---|---|"]
     for name in sorted({n for _, s in samples for n in s}):
-        at = lambda i: samples[i][1].get(name, float("nan"))  # noqa: E731
+        at = lambda i, name=name: samples[i][1].get(name, float("nan"))  # noqa: E731
         slope = trend(samples, name)
         verdict = "flat" if abs(slope) <= FLAT_MB_PER_MIN else "grows"
         lines.append(f"| {name} | {at(0):.0f} | {at(len(samples) // 2):.0f} | {at(-1):.0f} | {slope:+.3f} | {verdict} |")
