@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import render
+from actions.context import privacy_notice, queue_question, slot_or_mention
+from actions.policy import answer
 from knowledge.answer import citation_payload, currency_notice
 from actions.knowledge_access import doc_dates, retriever
 from knowledge.benefits import benefits_for, canonical_group, default_lexicon
@@ -23,16 +27,28 @@ class ActionListBenefits(Action):
         return "action_list_benefits"
 
     def run(self, dispatcher, tracker: Tracker, domain):
-        """Group slot → the benefit list, or the clarifying question with buttons."""
-        group = canonical_group(tracker.get_slot("group") or "")
+        """Group (slot or named in the message) → the benefit list; 「那我呢」 after an answer → that answer for
+        the new group; a group without a list → a search; no group → the clarifying question with buttons."""
+        named = slot_or_mention(tracker, "group")
+        events = privacy_notice(dispatcher, tracker) + ([SlotSet("group", named)] if named else [])
+        if named and _after_an_answer(tracker):
+            topic = re.sub(r"^[^：]{2,12}：", "", tracker.get_slot("last_topic"))  # drop the previous group
+            return events + answer(dispatcher, tracker, f"{named}：{topic}") + queue_question(dispatcher, tracker)
+        group = canonical_group(named or "")
+        if group is None and named:
+            return events + answer(dispatcher, tracker, f"{named}：{tracker.latest_message.get('text', '')}")
         if group is None:
-            dispatcher.utter_message(**render.message(ASK_GROUP, buttons=group_buttons()))
-            return []
+            dispatcher.utter_message(**render.message(ASK_GROUP, buttons=group_buttons(), kind="clarify"))
+            return events + [SlotSet("last_topic", None)]  # the group that comes next is for this list
+        return events + self._list(dispatcher, group) + queue_question(dispatcher, tracker)
+
+    def _list(self, dispatcher, group: str) -> list[dict]:
+        """A group of the benefit lexicon → its cited benefit list → slot events for 「第N个」 follow-ups."""
         index = retriever().index
         benefits = benefits_for(group, index.clauses)
         if not benefits:
             dispatcher.utter_message(**render.message(f"政策文件中没有找到专门面向{group}的补贴或扶持条款。"))
-            return []
+            return [SlotSet("last_list", None)]
         lines, citations, cited = [f"根据政策文件，{group}可以关注以下 {len(benefits)} 项政策："], [], []
         for n, benefit in enumerate(benefits, start=1):
             refs = "；".join(f"{c.doc_number} {' / '.join(c.path)}" for c in _one_per_doc(benefit.clauses))
@@ -43,8 +59,15 @@ class ActionListBenefits(Action):
                 cited.append(c)
         dates = {c.doc_number: doc_dates(c.doc_number) for c in cited}
         lines.append("点击引用可查看条款原文。" + currency_notice(cited, dates))
-        dispatcher.utter_message(**render.message("\n".join(lines), citations))
-        return [SlotSet("last_topic", f"{group}的补贴和扶持政策"), SlotSet("last_clause_ids", [c.clause_id for c in cited])]
+        dispatcher.utter_message(**render.message("\n".join(lines), citations, kind="benefits"))
+        return [SlotSet("last_topic", f"{group}的补贴和扶持政策"), SlotSet("last_clause_ids", [c.clause_id for c in cited]),
+                SlotSet("last_list", [b.name for b in benefits])]
+
+
+def _after_an_answer(tracker: Tracker) -> bool:
+    """True when the citizen names a group right after a policy answer (「那我呢？我是退役军人」), not a list."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return intent == "inform_group" and bool(tracker.get_slot("last_topic")) and not tracker.get_slot("last_list")
 
 
 def _one_per_doc(clauses):
