@@ -37,7 +37,7 @@ class Verdict:
 def load_cases(path: Path = SET) -> list[dict]:
     """→ the cases, each with `turns` (a single `say` becomes one turn)."""
     cases = yaml.safe_load(path.read_text("utf-8"))["cases"]
-    return [c | {"turns": c.get("turns") or [c["say"]]} for c in cases]
+    return [c | {"turns": [str(t) for t in c.get("turns") or [c["say"]]]} for c in cases]
 
 
 def small_talk_texts() -> set[str]:

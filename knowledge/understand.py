@@ -33,7 +33,11 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _TERMINATOR = "。！？!?；;\n "
 _FILLER = re.compile(r"^(?:[嗯呃额啊哎唉噢哦嘛呀喂]+|那个啥|那什么|就是说|emm+|em+)[，,、。.\s~～…]*", re.IGNORECASE)
 _CONNECTIVE = re.compile(r"^(?:另外|还有|还想问一下|还想问|再问一下|再问|以及|此外|顺便问一下|顺便问下|然后)[，,、\s]*")
-_GREETING = re.compile(r"^(?:(?:你好|您好|在吗|在不在|有人吗|请问一下|请问|打扰一下|麻烦问一下|麻烦问下)[，,、！!？?\s]*)+")
+_GREETING = re.compile(r"^(?:(?:你好|您好|在吗|在不在|有人吗|请问一下|请问|打扰一下|麻烦问一下|麻烦问下|我想问一下|我想问下|想问一下|想问下"
+                       r"|我想咨询一下|想咨询一下)[，,、！!？?\s]*)+")
+# how citizens introduce a number they type: removed with the placeholder from what retrieval reads
+_NUMBER_PHRASE = re.compile(rf"(?:我的?|本人)?(?:手机号?码?|电话号?码?|联系电话|联系方式|身份证号?码?|银行卡号?|卡号)?(?:是|为|：|:)?\s*"
+                            rf"{PLACEHOLDER}\s*(?:(?:这|这个)?是我的?(?:号码|电话|手机号?|身份证号?|卡号))?[，,。、\s]*")
 _QUESTION_CUES = ("吗", "呢", "怎么", "什么", "如何", "怎样", "哪", "多少", "多久", "多长", "谁", "是否", "能不能", "可不可以", "可以不",
                   "有没有", "咋", "啥", "想问", "想知道", "想了解", "请问", "咨询", "要不要", "行不行", "该不该", "?", "？")
 
@@ -77,8 +81,8 @@ def _placeholders(text: str) -> tuple[str, bool]:
 
 
 def without_placeholder(text: str) -> str:
-    """The text with the masked-number placeholder removed (what retrieval searches)."""
-    return re.sub(r"\s+", " ", text.replace(PLACEHOLDER, "")).strip(" ，,")
+    """The text without the masked-number placeholder and the words introducing it (what retrieval searches)."""
+    return re.sub(r"\s+", " ", _NUMBER_PHRASE.sub("", text).replace(PLACEHOLDER, "")).strip(" ，,")
 
 
 def _drop_symbols(text: str) -> str:
@@ -175,7 +179,7 @@ def sentences(text: str) -> list[str]:
     out = []
     for raw in _SENTENCE.findall(text):
         body = raw.strip()
-        for pattern in (_FILLER, _CONNECTIVE, _FILLER):
+        for pattern in (_FILLER, _CONNECTIVE, _FILLER, _GREETING):
             rest = pattern.sub("", body)
             body = rest if rest.strip(_TERMINATOR) else body
         if body.strip(_TERMINATOR + "，,、"):
