@@ -13,6 +13,7 @@ import asyncio
 import logging
 
 from actions import store
+from actions.context import CANCEL_BUTTON
 from knowledge.understand import understand, without_placeholder
 from server.dialogue import BotMessage, DialogueUnavailable
 from server.fallback import answer_from_retrieval
@@ -22,7 +23,6 @@ log = logging.getLogger(__name__)
 WAITING = "您已在排队等待人工客服，请稍候；工作人员处理后会联系您。急事请拨打 12333。排队期间您也可以直接提问。"
 ASK_CHINESE = ("抱歉，这段文字我没能看懂。请用中文描述您的问题（政策名称也可以用拼音），"
                "例如「创业担保贷款怎么申请」「应届毕业生能领什么补贴」。")
-CANCEL_BUTTON = {"title": "取消排队", "payload": "/cancel_handoff"}
 
 
 async def converse(dialogue, retriever, channel: str, user: str, text: str) -> list[BotMessage]:
