@@ -22,6 +22,8 @@ from knowledge.understand import PLACEHOLDER
 NLU_LEXICON = Path(__file__).resolve().parent.parent / "data" / "nlu" / "lexicon.yml"
 PRIVACY_NOTICE = ("为保护您的隐私，您消息中的手机号、身份证号或银行卡号已自动隐藏，不会被记录。"
                   "咨询政策不需要提供这些号码。")
+# 「算了不用人工了，X怎么申请」: the NLU hears the question; the withdrawal is honoured here too
+WITHDRAW = re.compile(r"(?:不用|不要|不需要|别|取消|算了)[^，,。？?]{0,3}(?:人工|排队|客服)|(?:人工|排队)[^，,。？?]{0,2}(?:不要|不用|取消)")
 KEEP_BUTTON = {"title": "保留排队", "payload": "/keep_handoff"}
 CANCEL_BUTTON = {"title": "取消排队", "payload": "/cancel_handoff"}
 
@@ -58,9 +60,16 @@ def privacy_notice(dispatcher, tracker: Tracker) -> list[dict]:
 
 
 def queue_question(dispatcher, tracker: Tracker) -> list[dict]:
-    """After an answer while waiting for a person: keep the queue place or drop it? (unless already kept)."""
+    """After an answer while waiting for a person: keep the queue place or drop it? (unless already kept);
+    a message that also withdraws the request (「不用人工了」) leaves the queue instead."""
     ticket = store.waiting_ticket(tracker.sender_id)
-    if ticket is None or tracker.get_slot("handoff_kept") == ticket:
+    if ticket is None:
+        return []
+    if WITHDRAW.search(tracker.latest_message.get("text") or ""):
+        store.cancel_handoff(tracker.sender_id)
+        dispatcher.utter_message(**render.message(f"已为您取消人工排队（排队号 {ticket}）。", kind="handoff_cancelled"))
+        return []
+    if tracker.get_slot("handoff_kept") == ticket:
         return []
     text = f"您仍在人工排队中（排队号 {ticket}）。问题已经解决的话可以取消排队，需要工作人员的话请保留。"
     dispatcher.utter_message(**render.message(text, buttons=[KEEP_BUTTON, CANCEL_BUTTON], kind="handoff_question"))

@@ -97,3 +97,10 @@ def test_feedback_recorded_with_answer_clauses(knowledge, db):
     assert [r["rating"] for r in store.feedback_rows()] == ["good", "bad"]
     assert store.feedback_rows()[0]["clause_ids"] == ["gf2017-28.p3.i9.s2"]
     assert messages[0]["buttons"]
+
+
+def test_question_that_also_withdraws_the_request_leaves_the_queue(knowledge, db):
+    store.add_handoff("citizen-1", "转人工")
+    messages, _ = run(ActionAnswerPolicy(), tracker("算了不用人工了，创业担保贷款怎么申请"))
+    assert messages[0]["custom"]["answerable"] is True and not store.is_waiting("citizen-1")
+    assert messages[-1]["custom"]["kind"] == "handoff_cancelled"
