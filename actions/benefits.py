@@ -13,6 +13,7 @@ from actions.policy import answer
 from knowledge.answer import citation_payload, currency_notice
 from actions.knowledge_access import doc_dates, retriever
 from knowledge.benefits import benefits_for, canonical_group, default_lexicon
+from knowledge.understand import without_placeholder
 
 ASK_GROUP = "请问您属于哪类人群？选择后我为您列出可以关注的补贴和扶持政策。"
 
@@ -28,15 +29,17 @@ class ActionListBenefits(Action):
 
     def run(self, dispatcher, tracker: Tracker, domain):
         """Group (slot or named in the message) → the benefit list; 「那我呢」 after an answer → that answer for
-        the new group; a group without a list → a search; no group → the clarifying question with buttons."""
+        the new group; a group without a list, or a question naming one benefit → a cited answer;
+        no group → the clarifying question with buttons."""
         named = slot_or_mention(tracker, "group")
         events = privacy_notice(dispatcher, tracker) + ([SlotSet("group", named)] if named else [])
         if named and _after_an_answer(tracker):
             topic = re.sub(r"^[^：]{2,12}：", "", tracker.get_slot("last_topic"))  # drop the previous group
             return events + answer(dispatcher, tracker, f"{named}：{topic}") + queue_question(dispatcher, tracker)
-        group = canonical_group(named or "")
-        if group is None and named:
-            return events + answer(dispatcher, tracker, f"{named}：{tracker.latest_message.get('text', '')}")
+        group, text = canonical_group(named or ""), without_placeholder(tracker.latest_message.get("text", ""))
+        if named and (group is None or names_a_benefit(text)):  # 「…能不能领求职创业补贴」 asks about one benefit
+            query = text if any(g in text for g in (named, group) if g) else f"{named}：{text}"
+            return events + answer(dispatcher, tracker, query) + queue_question(dispatcher, tracker)
         if group is None:
             dispatcher.utter_message(**render.message(ASK_GROUP, buttons=group_buttons(), kind="clarify"))
             return events + [SlotSet("last_topic", None)]  # the group that comes next is for this list
@@ -62,6 +65,11 @@ class ActionListBenefits(Action):
         dispatcher.utter_message(**render.message("\n".join(lines), citations, kind="benefits"))
         return [SlotSet("last_topic", f"{group}的补贴和扶持政策"), SlotSet("last_clause_ids", [c.clause_id for c in cited]),
                 SlotSet("last_list", [b.name for b in benefits])]
+
+
+def names_a_benefit(text: str) -> bool:
+    """True when the message names one benefit of the lexicon (a question about it, not a request for a list)."""
+    return any(term in text for name, terms in default_lexicon().benefits.items() for term in (name, *terms))
 
 
 def _after_an_answer(tracker: Tracker) -> bool:
