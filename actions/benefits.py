@@ -9,9 +9,9 @@ from rasa_sdk.events import SlotSet
 
 from actions import render
 from actions.context import privacy_notice, queue_question, slot_or_mention
+from actions.knowledge_access import doc_dates, retriever
 from actions.policy import answer
 from knowledge.answer import citation_payload, currency_notice
-from actions.knowledge_access import doc_dates, retriever
 from knowledge.benefits import benefits_for, canonical_group, default_lexicon
 from knowledge.understand import without_placeholder
 

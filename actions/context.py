@@ -37,7 +37,7 @@ def _mentions() -> dict[str, dict[str, str]]:
 
 
 def _terms(block: dict) -> list[str]:
-    return [t.strip() for t in re.findall(r"^\s*-\s*(.+)$", block["examples"], re.M)]
+    return [t.strip() for t in re.findall(r"^\s*-\s*(.+)$", block["examples"], re.MULTILINE)]
 
 
 def mentioned(entity: str, text: str) -> str | None:

@@ -7,9 +7,9 @@ import re
 from rasa_sdk import Action, Tracker
 
 from actions import render
-from knowledge.answer import HOTLINE, citation_payload, currency_notice
 from actions.knowledge_access import doc_dates, retriever
 from actions.policy import HANDOFF_BUTTON, answer
+from knowledge.answer import HOTLINE, citation_payload, currency_notice
 
 VALIDITY = ("有效", "过期", "失效", "还能用", "还算数", "现在还", "还执行", "作废")
 WHERE = ("哪里办", "去哪", "哪儿办", "在哪", "怎么办理", "怎么申请", "如何申请", "流程", "材料", "找谁")

@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
 from actions.context import privacy_notice, queue_question
-from knowledge.answer import HOTLINE, citation_payload, currency_notice, quote
 from actions.knowledge_access import doc_dates, retriever
+from knowledge.answer import HOTLINE, citation_payload, currency_notice, quote
 from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.errors import QueryError
 from knowledge.understand import MAX_QUESTIONS, questions, without_placeholder

@@ -20,8 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks import bench_chat  # noqa: E402
-from benchmarks.robustness import load_cases, run_case, small_talk_texts, summary  # noqa: E402
+from benchmarks import bench_chat
+from benchmarks.robustness import load_cases, run_case, small_talk_texts, summary
 
 PORTS = {"gateway": 8500, "rasa": 8505, "actions": 8555}
 
