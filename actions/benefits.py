@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import render
-from actions.context import privacy_notice, queue_question, slot_or_mention
+from actions.context import mentioned, privacy_notice, queue_question, slot_or_mention
 from actions.knowledge_access import doc_dates, retriever
 from actions.policy import answer
 from knowledge.answer import citation_payload, currency_notice
@@ -38,7 +38,7 @@ class ActionListBenefits(Action):
             return events + answer(dispatcher, tracker, f"{named}：{topic}") + queue_question(dispatcher, tracker)
         group, text = canonical_group(named or ""), without_placeholder(tracker.latest_message.get("text", ""))
         if named and (group is None or names_a_benefit(text)):  # 「…能不能领求职创业补贴」 asks about one benefit
-            query = text if any(g in text for g in (named, group) if g) else f"{named}：{text}"
+            query = text if mentioned("group", text) else f"{named}：{text}"  # a group already named stays as said
             return events + answer(dispatcher, tracker, query) + queue_question(dispatcher, tracker)
         if group is None:
             dispatcher.utter_message(**render.message(ASK_GROUP, buttons=group_buttons(), kind="clarify"))

@@ -108,6 +108,7 @@ def test_question_that_also_withdraws_the_request_leaves_the_queue(knowledge, db
 
 def test_a_question_about_one_named_benefit_is_answered_not_listed(knowledge):
     text = "像我这种建档立卡贫困家庭的高校毕业生，能不能领求职创业补贴？"
-    messages, _ = run(ActionListBenefits(), tracker(text, "ask_benefits", {"group": "高校毕业生"}))
-    assert messages[0]["custom"].get("kind") != "benefits" and "可以关注以下" not in messages[0]["text"]
-    assert any("求职创业补贴" in c["text"] for c in messages[0]["custom"]["citations"])
+    for group in ("高校毕业生", "建档立卡贫困人口"):  # whichever mention the NLU picked
+        messages, _ = run(ActionListBenefits(), tracker(text, "ask_benefits", {"group": group}))
+        assert messages[0]["custom"].get("kind") != "benefits" and "可以关注以下" not in messages[0]["text"]
+        assert any("求职创业补贴" in c["text"] for c in messages[0]["custom"]["citations"])
