@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Action, Tracker
 
 from actions import render
@@ -12,6 +14,22 @@ from actions.policy import HANDOFF_BUTTON, answer
 
 VALIDITY = ("有效", "过期", "失效", "还能用", "还算数", "现在还", "还执行", "作废")
 WHERE = ("哪里办", "去哪", "哪儿办", "在哪", "怎么办理", "怎么申请", "如何申请", "流程", "材料", "找谁")
+ORDINAL = re.compile(r"(?:上面|刚才|列表里)?的?第\s*([0-9]+|[一二两三四五六七八九十]+)\s*(?:个|条|项|种|点)?")
+_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def ordinal(text: str) -> int | None:
+    """「第二个怎么申请」 → 2, 「第12条」 → 12, 「第十一项」 → 11; None without an ordinal."""
+    match = ORDINAL.search(text)
+    if not match:
+        return None
+    word = match.group(1)
+    if word.isdigit():
+        return int(word)
+    tens, _, units = word.rpartition("十")
+    if "十" not in word:
+        return _DIGITS.get(word)
+    return (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(units, 0) if units else 0)
 
 
 class ActionAnswerFollowup(Action):
@@ -19,10 +37,13 @@ class ActionAnswerFollowup(Action):
         return "action_answer_followup"
 
     def run(self, dispatcher, tracker: Tracker, domain):
-        """A follow-up → validity, where-to-apply, or a search on 'previous topic + follow-up'."""
+        """A follow-up → the Nth item of the last list, validity, where-to-apply, or 'previous topic + follow-up'."""
         text = tracker.latest_message.get("text", "")
         topic = tracker.get_slot("last_topic")
         clause_ids = tracker.get_slot("last_clause_ids") or []
+        n, items = ordinal(text), tracker.get_slot("last_list") or []
+        if n is not None and items:
+            return self._item(dispatcher, tracker, items, n, text)
         if not topic:
             dispatcher.utter_message(**render.message("请问您想了解哪一项政策？例如：创业担保贷款、就业见习补贴。"))
             return []
@@ -31,6 +52,16 @@ class ActionAnswerFollowup(Action):
         if any(w in text for w in WHERE) and clause_ids:
             return self._where(dispatcher, clause_ids)
         return answer(dispatcher, tracker, f"{topic} {text}")
+
+    def _item(self, dispatcher, tracker, items: list[str], n: int, text: str):
+        """「第N个…」 after a list → the question asked about its Nth item (or which item, when out of range)."""
+        if not 1 <= n <= len(items):
+            buttons = [{"title": item, "payload": item} for item in items]
+            dispatcher.utter_message(**render.message(f"上一条列表共有 {len(items)} 项，请问您指的是哪一项？", buttons=buttons,
+                                                      kind="clarify"))
+            return []
+        rest = ORDINAL.sub("", text).strip(" ，,？?") or "是什么，谁能享受"
+        return answer(dispatcher, tracker, f"{items[n - 1]}{rest}")
 
     def _clauses(self, clause_ids):
         by_id = {c.clause_id: c for c in retriever().index.clauses}

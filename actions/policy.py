@@ -9,10 +9,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
-from knowledge.answer import HOTLINE, citation_payload, compose
+from actions.context import privacy_notice, queue_question
 from actions.knowledge_access import documents, retriever
+from knowledge.answer import HOTLINE, citation_payload, compose
 from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.errors import QueryError
+from knowledge.understand import MAX_QUESTIONS, questions, without_placeholder
 
 GUANGDONG = ("广东", "广州", "深圳", "珠海", "汕头", "佛山", "韶关", "湛江", "肇庆", "江门", "茂名", "惠州", "梅州",
              "汕尾", "河源", "阳江", "清远", "东莞", "中山", "潮州", "揭阳", "云浮")
@@ -67,8 +69,25 @@ class ActionAnswerPolicy(Action):
         return "action_answer_policy"
 
     def run(self, dispatcher, tracker: Tracker, domain):
-        """The latest question → cited answer."""
-        return answer(dispatcher, tracker, sharpen(tracker.latest_message.get("text", ""), tracker))
+        """The latest message → (once) the hidden-numbers notice, a cited answer per question, the queue question."""
+        events = privacy_notice(dispatcher, tracker)
+        events += answer_each(dispatcher, tracker, without_placeholder(tracker.latest_message.get("text", "")))
+        return events + [SlotSet("last_list", None)] + queue_question(dispatcher, tracker)
+
+
+def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict[str, Any]]:
+    """A message asking one or several questions → each answered under its own heading; extra ones named."""
+    asked = questions(text)
+    events: list[dict[str, Any]] = []
+    for n, question in enumerate(asked[:MAX_QUESTIONS], start=1):
+        if len(asked) > 1:
+            dispatcher.utter_message(**render.message(f"您的第{n}个问题：{question}", kind="question_heading"))
+        events += answer(dispatcher, tracker, sharpen(question, tracker))
+    if len(asked) > MAX_QUESTIONS:
+        rest = "；".join(f"「{q}」" for q in asked[MAX_QUESTIONS:])
+        dispatcher.utter_message(**render.message(f"您还问了{rest}，一次回答不完，请单独发送，我再逐一为您解答。",
+                                                  kind="not_covered"))
+    return events
 
 
 class ActionOutOfScope(Action):

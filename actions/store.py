@@ -53,9 +53,24 @@ def waiting_handoffs() -> list[dict]:
 
 
 def is_waiting(sender_id: str) -> bool:
-    """True while the conversation waits for a person (the bot is paused for it)."""
+    """True while the conversation waits for a person."""
+    return waiting_ticket(sender_id) is not None
+
+
+def waiting_ticket(sender_id: str) -> int | None:
+    """→ the conversation's open request id (its place in the queue), None when it is not waiting."""
     with closing(_connect()) as conn:
-        return conn.execute("SELECT 1 FROM handoffs WHERE sender_id=? AND status='waiting'", (sender_id,)).fetchone() is not None
+        row = conn.execute("SELECT id FROM handoffs WHERE sender_id=? AND status='waiting'", (sender_id,)).fetchone()
+    return row[0] if row else None
+
+
+def cancel_handoff(sender_id: str) -> int | None:
+    """The citizen withdraws: the open request → status 'cancelled'; → its id, None when none was open."""
+    with closing(_connect()) as conn, conn:
+        row = conn.execute("SELECT id FROM handoffs WHERE sender_id=? AND status='waiting'", (sender_id,)).fetchone()
+        if row:
+            conn.execute("UPDATE handoffs SET status='cancelled' WHERE id=?", (row[0],))
+        return row[0] if row else None
 
 
 def resolve_handoff(handoff_id: int) -> str | None:

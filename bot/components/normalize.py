@@ -1,4 +1,4 @@
-"""Rasa NLU component: a message in 繁体 or Cantonese → Simplified Mandarin text, before tokenisation.
+"""Rasa NLU component: a message in 繁体, Cantonese or full width → Simplified Mandarin text, before tokenisation.
 
 Shares knowledge.normalize with retrieval, so the bot and the search read a question alike.
 Only inference messages are rewritten: training examples are already simplified, and rewriting
@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge.normalize import strip_control, to_simplified
+from knowledge.understand import fold_width
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -31,9 +32,9 @@ class ChineseNormalizer(GraphComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Messages → the same messages with simplified text (commands such as /intent untouched)."""
+        """Messages → the same messages with simplified, half-width text (commands such as /intent untouched)."""
         for message in messages:
             text = message.get(TEXT)
             if text and not text.startswith("/"):
-                message.set(TEXT, to_simplified(strip_control(text)).strip())
+                message.set(TEXT, to_simplified(fold_width(strip_control(text))).strip())
         return messages

@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.followup import ActionAnswerFollowup
+from actions.followup import ActionAnswerFollowup, ordinal
 from actions.policy import ActionAnswerPolicy, ActionOutOfScope
 from knowledge.answer import currency_notice, expired_deadlines
 from tests.bot_actions.conftest import TODAY, run, tracker
@@ -105,3 +105,33 @@ def test_deadlines_and_currency_notice():
     employment = Document("", "中华人民共和国就业促进法", "全国人民代表大会常务委员会", {"通过": "2007-08-30", "修正": "2015-04-24"},
                           layout="law", kind="法律", doc_id="jycjf-2015-04-24")
     assert "《中华人民共和国就业促进法》（2015年4月24日修正版）" in currency_notice([law], {"jycjf-2015-04-24": employment}, TODAY)
+
+
+def test_ordinals():
+    assert [ordinal(t) for t in ("第二个怎么申请", "第2条", "上面第三项", "第十一个", "第二十条", "这个怎么办")] == [2, 2, 3, 11, 20, None]
+
+
+def test_nth_item_of_the_last_list_is_what_is_asked_about(knowledge):
+    items = ["就业见习补贴", "求职创业补贴", "一次性创业补贴"]
+    t = tracker("第二个怎么申请", "ask_followup", {"last_topic": "高校毕业生的补贴和扶持政策", "last_list": items,
+                                              "last_clause_ids": ["gf2017-28.p3.i9.s2"]})
+    messages, events = run(ActionAnswerFollowup(), t)
+    assert any("求职创业补贴" in c["text"] for c in messages[0]["custom"]["citations"])
+    messages, _ = run(ActionAnswerFollowup(), tracker("第5个呢", "ask_followup", {"last_topic": "x", "last_list": items}))
+    assert "共有 3 项" in messages[0]["text"] and [b["title"] for b in messages[0]["buttons"]] == items
+
+
+def test_several_questions_each_answered(knowledge):
+    messages, _ = run(ActionAnswerPolicy(), tracker("创业担保贷款怎么申请？高校毕业生求职创业补贴有吗？"))
+    headings = [m["text"] for m in messages if m["custom"].get("kind") == "question_heading"]
+    answers = [m for m in messages if "answerable" in m["custom"]]
+    assert headings == ["您的第1个问题：创业担保贷款怎么申请", "您的第2个问题：高校毕业生求职创业补贴有吗"]
+    assert len(answers) == 2 and any("求职创业补贴" in c["text"] for c in answers[1]["custom"]["citations"])
+
+
+def test_hidden_numbers_notice_once(knowledge):
+    messages, events = run(ActionAnswerPolicy(), tracker("我手机〈号码〉，失业了怎么办"))
+    assert "已自动隐藏" in messages[0]["text"] and "answerable" in messages[1]["custom"]
+    assert {"event": "slot", "timestamp": None, "name": "privacy_notice_given", "value": True} in events
+    messages, _ = run(ActionAnswerPolicy(), tracker("我手机〈号码〉，失业了怎么办", slots={"privacy_notice_given": True}))
+    assert not any("已自动隐藏" in m["text"] for m in messages)

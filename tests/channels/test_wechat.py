@@ -205,7 +205,7 @@ def test_official_plaintext_passive_reply_with_citation(retriever):
     reply = xmltodict.parse(r.text)["xml"]
     assert r.status_code == 200 and reply["MsgType"] == "text" and reply["ToUserName"] == "openid-1" and reply["FromUserName"] == "gh_1"
     assert reply["Content"].startswith("答复\n依据：《T》（国发〔2017〕28号）一、 / （二）\n「原文」") and "可回复：高校毕业生 / 就业困难人员" in reply["Content"]
-    assert dialogue.calls == [("wechat:openid-1", "我是应届毕业生，电话138****5678，能领什么补贴")]  # masked first
+    assert dialogue.calls == [("wechat:openid-1", "我是应届毕业生，电话〈号码〉，能领什么补贴")]  # masked, then understood
     assert 'assistant_answers_total{answerable="true",channel="wechat"}' in metrics
 
 

@@ -41,11 +41,12 @@ def test_cantonese_benefits_question(rasa_stack):
     assert "求职创业补贴" in "".join(m.text for m in messages)
 
 
-def test_handoff_pauses_and_persists(rasa_stack):
+def test_handoff_queues_keeps_answering_and_persists(rasa_stack):
     sender = f"e2e-{uuid.uuid4()}"
     say(rasa_stack, sender, "创业担保贷款怎么申请")
     assert "排队号" in "".join(m.text for m in say(rasa_stack, sender, "转人工"))
-    assert say(rasa_stack, sender, "还在吗") == []  # paused: the bot stays quiet for staff
+    waiting = say(rasa_stack, sender, "创业担保贷款谁能申请")  # not paused: a question is answered, the place offered
+    assert any(m.citations for m in waiting) and "/keep_handoff" in [b["payload"] for b in waiting[-1].buttons]
     queue = sqlite3.connect(rasa_stack["db"]).execute("SELECT sender_id FROM handoffs WHERE status='waiting'").fetchall()
     assert (sender,) in queue
     stored = sqlite3.connect(rasa_stack["tracker_db"]).execute("SELECT count(*) FROM events WHERE sender_id=?", (sender,)).fetchone()[0]

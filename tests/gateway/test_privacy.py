@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from actions import store
+from knowledge.understand import PLACEHOLDER
 from server.config import Settings
 from server.dialogue import BotMessage
 from server.main import create_app
@@ -61,4 +62,4 @@ def test_no_unmasked_sample_reaches_disk(retriever, tmp_path, monkeypatch):
         on_disk += wal.read_bytes()
     assert not any(s.encode() in on_disk for s in SAMPLES)
     rows = sqlite3.connect(tmp_path / "records.db").execute("SELECT last_message FROM handoffs").fetchall()
-    assert "138****5678" in rows[0][0]
+    assert PLACEHOLDER in rows[0][0] and "5678" not in rows[0][0]  # past the gateway only the placeholder travels
