@@ -5,7 +5,8 @@ with policy terms. Two retrievers: BM25 over jieba tokens and cosine over m3e-sm
 Fusion over the union of both candidate lists: cosine + weighted query-normalised BM25 +
 weighted IDF coverage of the question's words (synonyms count for the colloquial word).
 `answerable` compares a linear confidence (best cosine, coverage of the top clauses, share of
-words the documents never use) with a threshold fitted by benchmarks/calibrate.py.
+words the documents never use) with a threshold. Weights and threshold are data
+(lexicon/calibration.yaml), written by benchmarks/calibrate.py from the tuning question sets.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import functools
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -21,21 +23,14 @@ import yaml
 
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
-from knowledge.errors import QueryError
+from knowledge.errors import QueryError, SourceError
 from knowledge.index import LoadedIndex
 from knowledge.normalize import clean_query
 from knowledge.tokenize import Tokenizer
 from knowledge.types import Hit, SearchResult
 
 CANDIDATES = 50
-BM25_WEIGHT = 0.15  # weight of the query-normalised BM25 score next to the cosine
-CLAUSE_COVERAGE_WEIGHT = 0.4  # weight of the IDF-weighted share of query words a clause contains
 UNOFFICIAL_PENALTY = 0.02  # text found only in an unofficial copy ranks below equal official text
-# answerable ⇔ cosine + COVERAGE_WEIGHT·coverage − OOV_WEIGHT·oov ≥ ANSWERABLE_THRESHOLD, fitted by
-# benchmarks/calibrate.py on benchmarks/questions.yaml (every out-of-scope question refused).
-COVERAGE_WEIGHT = 0.16  # IDF-weighted share of the question's words found in the top clauses
-OOV_WEIGHT = 0.04  # share of the question's words the documents never use
-ANSWERABLE_THRESHOLD = 0.816
 COVERAGE_DEPTH = 3
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
@@ -63,6 +58,36 @@ class Lexicon:
         return [t for t in dict.fromkeys(terms) if t not in query]
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """Scoring constants fitted on the tuning sets by benchmarks/calibrate.py.
+
+    Ranking: cosine + bm25_weight·BM25/max + clause_coverage_weight·(IDF share of the question's
+    words the clause contains). answerable ⇔ best cosine + coverage_weight·(that share over the top
+    clauses) − oov_weight·(share of words no clause uses) ≥ threshold."""
+
+    bm25_weight: float
+    clause_coverage_weight: float
+    coverage_weight: float
+    oov_weight: float
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path) -> "Calibration":
+        """A calibration YAML file → Calibration; a missing file, key or non-number raises SourceError naming it."""
+        try:
+            data = yaml.safe_load(path.read_text("utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise SourceError(str(path), None, f"cannot read the calibration (setting KNOWLEDGE_CALIBRATION): {exc}") from exc
+        values = {}
+        for f in fields(cls):
+            value = data.get(f.name) if isinstance(data, dict) else None
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SourceError(str(path), None, f"key {f.name}: a number is required (run benchmarks/calibrate.py)")
+            values[f.name] = float(value)
+        return cls(**values)
+
+
 class Retriever:
     """Hybrid search over one loaded index."""
 
@@ -70,6 +95,7 @@ class Retriever:
         self.index, self.embedder, self.settings = index, embedder, settings
         self.tokenizer = Tokenizer(settings.userdict)
         self.lexicon = Lexicon(settings.synonyms)
+        self.calibration = Calibration.load(settings.calibration)
         self._titles = index.doc_titles
 
     @functools.cached_property
@@ -120,18 +146,19 @@ class Retriever:
         floor = min(dense.values(), default=0.0)  # candidates outside the dense top-N get the N-th cosine
         best_kw = float(keyword.max()) if n else 0.0
         words = self.query_words(clean)
-        base = {i: dense.get(i, floor) + BM25_WEIGHT * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
+        cal = self.calibration
+        base = {i: dense.get(i, floor) + cal.bm25_weight * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
         fused = {
-            i: base[i] + CLAUSE_COVERAGE_WEIGHT * _coverage(words, self._search_text(i)) - UNOFFICIAL_PENALTY * (not clauses[i].official)
+            i: base[i] + cal.clause_coverage_weight * _coverage(words, self._search_text(i)) - UNOFFICIAL_PENALTY * (not clauses[i].official)
             for i in candidates
         }
         order = sorted(fused, key=fused.get, reverse=True)
         # the answerable evidence looks at the ranking before word coverage was rewarded
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
         evidence = {"cosine": float(dense_scores[0][0]), "coverage": _coverage(words, top_text), "oov": self._oov(words)}
-        evidence["confidence"] = confidence(evidence)
+        evidence["confidence"] = confidence(evidence, cal)
         hits = [Hit(clauses[i], self._titles.get(clauses[i].doc_number, ""), fused[i]) for i in order[:k]]
-        return SearchResult(query, evidence["confidence"] >= ANSWERABLE_THRESHOLD, hits, evidence)
+        return SearchResult(query, evidence["confidence"] >= cal.threshold, hits, evidence)
 
     @functools.cached_property
     def _texts(self) -> list[str]:
@@ -160,9 +187,9 @@ class Retriever:
         return sum(w not in self._idf for w in own) / len(own) if own else 1.0
 
 
-def confidence(evidence: dict[str, float], coverage_weight: float = COVERAGE_WEIGHT, oov_weight: float = OOV_WEIGHT) -> float:
-    """Evidence of a search → the score compared with ANSWERABLE_THRESHOLD."""
-    return evidence["cosine"] + coverage_weight * evidence["coverage"] - oov_weight * evidence["oov"]
+def confidence(evidence: dict[str, float], cal: Calibration) -> float:
+    """Evidence of a search and the calibration → the score compared with cal.threshold."""
+    return evidence["cosine"] + cal.coverage_weight * evidence["coverage"] - cal.oov_weight * evidence["oov"]
 
 
 def _coverage(words: list[tuple[float, list[str]]], text: str) -> float:
