@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import render
 from knowledge.answer import citation_payload, currency_notice
-from actions.knowledge_access import doc_dates, retriever
+from actions.knowledge_access import retriever
 from knowledge.benefits import benefits_for, canonical_group, default_lexicon
 
 ASK_GROUP = "请问您属于哪类人群？选择后我为您列出可以关注的补贴和扶持政策。"
@@ -29,20 +29,19 @@ class ActionListBenefits(Action):
             dispatcher.utter_message(**render.message(ASK_GROUP, buttons=group_buttons()))
             return []
         index = retriever().index
-        benefits = benefits_for(group, index.clauses)
+        benefits = benefits_for(group, index.clauses_in_force)
         if not benefits:
             dispatcher.utter_message(**render.message(f"政策文件中没有找到专门面向{group}的补贴或扶持条款。"))
             return []
         lines, citations, cited = [f"根据政策文件，{group}可以关注以下 {len(benefits)} 项政策："], [], []
         for n, benefit in enumerate(benefits, start=1):
-            refs = "；".join(f"{c.doc_number} {' / '.join(c.path)}" for c in _one_per_doc(benefit.clauses))
+            refs = "；".join(f"{c.doc_number or '《' + index.doc_titles.get(c.doc_id, '') + '》'} {' / '.join(c.path)}" for c in _one_per_doc(benefit.clauses))
             scope = "（面向所有符合条件的人员）" if benefit.general else ""
             lines.append(f"{n}. {benefit.name}{scope} ——{refs}")
             for c in _one_per_doc(benefit.clauses):
-                citations.append(citation_payload(c, index.doc_titles.get(c.doc_number, "")) | {"benefit": benefit.name})
+                citations.append(citation_payload(c, index.doc_titles.get(c.doc_id, "")) | {"benefit": benefit.name})
                 cited.append(c)
-        dates = {c.doc_number: doc_dates(c.doc_number) for c in cited}
-        lines.append("点击引用可查看条款原文。" + currency_notice(cited, dates))
+        lines.append("点击引用可查看条款原文。" + currency_notice(cited, index.by_id))
         dispatcher.utter_message(**render.message("\n".join(lines), citations))
         return [SlotSet("last_topic", f"{group}的补贴和扶持政策"), SlotSet("last_clause_ids", [c.clause_id for c in cited])]
 
@@ -51,7 +50,7 @@ def _one_per_doc(clauses):
     """The first citing clause of each document."""
     seen, out = set(), []
     for c in clauses:
-        if c.doc_number not in seen:
-            seen.add(c.doc_number)
+        if c.doc_id not in seen:
+            seen.add(c.doc_id)
             out.append(c)
     return out

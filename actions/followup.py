@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 
 from actions import render
 from knowledge.answer import HOTLINE, citation_payload, currency_notice
-from actions.knowledge_access import doc_dates, retriever
+from actions.knowledge_access import documents, retriever
 from actions.policy import HANDOFF_BUTTON, answer
 
 VALIDITY = ("有效", "过期", "失效", "还能用", "还算数", "现在还", "还执行", "作废")
@@ -37,8 +37,7 @@ class ActionAnswerFollowup(Action):
 
     def _validity(self, dispatcher, clause_ids):
         clauses = self._clauses(clause_ids)
-        dates = {c.doc_number: doc_dates(c.doc_number) for c in clauses}
-        text = "关于上一条答复所依据的条款：" + currency_notice(clauses, dates)
+        text = "关于上一条答复所依据的条款：" + currency_notice(clauses, documents())
         dispatcher.utter_message(**render.message(text, self._citations(clauses)))
         return []
 
@@ -54,4 +53,4 @@ class ActionAnswerFollowup(Action):
 
     def _citations(self, clauses):
         titles = retriever().index.doc_titles
-        return [citation_payload(c, titles.get(c.doc_number, "")) for c in clauses]
+        return [citation_payload(c, titles.get(c.doc_id, "")) for c in clauses]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from knowledge.retrieve import Retriever
+from knowledge.types import Document
 
 
 @functools.lru_cache(maxsize=1)
@@ -15,9 +16,6 @@ def retriever() -> Retriever:
     return open_retriever(rebuild=False, live=True)
 
 
-def doc_dates(doc_number: str) -> dict[str, str]:
-    """A 文号 → its dates (成文/印发/发布)."""
-    for doc in retriever().index.documents:
-        if doc.doc_number == doc_number:
-            return doc.dates
-    return {}
+def documents() -> dict[str, Document]:
+    """→ the current index's documents by doc_id."""
+    return retriever().index.by_id

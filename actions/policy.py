@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
 from knowledge.answer import HOTLINE, citation_payload, currency_notice, quote
-from actions.knowledge_access import doc_dates, retriever
+from actions.knowledge_access import documents, retriever
+from knowledge.cite import replaced_line
 from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.errors import QueryError
 
@@ -38,24 +39,34 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str) -> li
         dispatcher.utter_message(**render.message(str(exc)))
         return []
     hits = _for_region(result.hits, tracker.get_slot("region"))
+    replaced = replaced_line(result, documents())
     if not result.answerable or not hits:
         dispatcher.utter_message(**render.message(NO_ANSWER, buttons=[HANDOFF_BUTTON], answerable=False))
         return [SlotSet("last_clause_ids", [])]
     chosen = [h for h in hits[:2] if h.score >= hits[0].score - SECOND_CLAUSE_MARGIN]
     clauses = [h.clause for h in chosen]
-    dates = {c.doc_number: doc_dates(c.doc_number) for c in clauses}
-    text = "根据政策文件的规定：\n" + "\n".join(quote(h.clause, h.doc_title) for h in chosen)
-    text += "\n" + currency_notice(clauses, dates)
+    text = replaced + "根据政策文件的规定：\n" + "\n".join(quote(h.clause, h.doc_title) for h in chosen)
+    text += "\n" + currency_notice(clauses, documents())
     citations = [citation_payload(h.clause, h.doc_title) for h in chosen]
     dispatcher.utter_message(**render.message(text, citations, answerable=True))
     return [SlotSet("last_topic", query), SlotSet("last_clause_ids", [c.clause_id for c in clauses])]
 
 
 def _for_region(hits, region: str | None):
-    """Outside Guangdong, the Guangdong notice does not apply: keep only national documents."""
-    if not region or region in ("全国",) or any(place in region for place in GUANGDONG):
+    """A regional document applies only to citizens of its province: others get national documents only."""
+    if not region or region in ("全国",):
         return hits
-    return [h for h in hits if not h.clause.doc_number.startswith("粤")]
+    docs = documents()
+    return [h for h in hits if _applies(docs[h.clause.doc_id].region if h.clause.doc_id in docs else "全国", region)]
+
+
+def _applies(doc_region: str, region: str) -> bool:
+    """A document's region and the citizen's → True when the document governs where the citizen is."""
+    if doc_region == "全国":
+        return True
+    if doc_region.startswith("广东"):
+        return any(place in region for place in GUANGDONG)
+    return doc_region[:2] in region or region[:2] in doc_region
 
 
 class ActionAnswerPolicy(Action):

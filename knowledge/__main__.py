@@ -1,4 +1,4 @@
-"""Command line: python -m knowledge {build, search, show, eval}.
+"""Command line: python -m knowledge {build, documents, search, show, eval}.
 
 Exit codes: 0 ok, 1 operator error (sources, index, model), 2 bad usage or bad query.
 """
@@ -33,8 +33,12 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m knowledge", description="Policy clause index and search.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("build", help="(re)build the index from the sources")
+    p = sub.add_parser("build", help="(re)build the index from the sources and print the report per file")
+    p.add_argument("--strict", action="store_true", help="a file the parser cannot place fails the build")
     p.set_defaults(run=_build)
+    p = sub.add_parser("documents", help="list the documents of the current index")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p.set_defaults(run=_documents)
     p = sub.add_parser("search", help="search clauses; with no query, read one query a line from stdin")
     p.add_argument("query", nargs="?")
     p.add_argument("--top-k", type=int, default=5)
@@ -52,14 +56,54 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args) -> int:
     from knowledge.embed import Embedder
-    from knowledge.index import build
+    from knowledge.index import build_with_report
 
     settings = KnowledgeSettings()
     started = time.perf_counter()
-    folder = build(settings, Embedder(settings.model_path), progress=sys.stderr.isatty())
-    manifest = json.loads((folder / "manifest.json").read_text())
-    print(f"index {folder} ({manifest['clauses']} clauses, {', '.join(manifest['documents'])}) in {time.perf_counter() - started:.1f} s")
+    folder, corpus = build_with_report(settings, Embedder(settings.model_path), progress=sys.stderr.isatty(), strict=args.strict)
+    print(build_report(corpus))
+    print(f"index {folder} ({len(corpus.clauses)} clauses, {len(corpus.documents)} documents) in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def build_report(corpus) -> str:
+    """A Corpus → one block per source file: role, layout, and per document kind, title, region, status, clauses, warnings."""
+    docs = {d.doc_id: d for d in corpus.documents}
+    lines = []
+    for f in corpus.files:
+        lines.append(f"{f.source}: {f.role}" + (f" ({f.layout})" if f.layout else "") + (f" — {f.detail}" if f.detail else ""))
+        if f.role == "parsed":
+            for doc_id in f.doc_ids:
+                d = docs[doc_id]
+                count = sum(c.doc_id == doc_id for c in corpus.clauses)
+                lines.append(f"  [{doc_id}] {d.kind} 《{d.title}》 {d.region} {d.status}"
+                             + (f"（现行版本 {d.superseded_by}）" if d.superseded_by else "") + f" {count} clauses")
+        lines += [f"  warning: {w}" for w in f.warnings]
+    return "\n".join(lines)
+
+
+def _documents(args) -> int:
+    from knowledge.index import load
+
+    index = load(KnowledgeSettings())
+    counts = {}
+    for c in index.clauses:
+        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+    rows = [document_row(d, counts.get(d.doc_id, 0)) for d in index.documents]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            number = f"（{r['doc_number']}）" if r["doc_number"] else ""
+            print(f"{r['doc_id']}\t{r['kind']}\t《{r['title']}》{number}\t{r['region']}\t{r['status']}\t"
+                  f"{r['version_date'] or '日期未知'}\t{r['clauses']} 条款\t{r['source']}")
+    return 0
+
+
+def document_row(doc, clauses: int) -> dict:
+    """A Document and its clause count → the listing's row (metadata only, no clause tree)."""
+    keys = ("doc_id", "title", "kind", "issuer", "doc_number", "region", "status", "superseded_by", "dates", "source", "copies", "layout")
+    return {k: getattr(doc, k) for k in keys} | {"version_date": doc.version_date, "clauses": clauses}
 
 
 def _search(args) -> int:
@@ -101,9 +145,10 @@ def _show(args) -> int:
     clause = by_id.get(args.clause_id)
     if clause is None:
         raise QueryError(f"没有编号为 {args.clause_id} 的条款。")
-    doc = next(d for d in index.documents if d.doc_number == clause.doc_number)
-    siblings = [c for c in index.clauses if c.doc_number == clause.doc_number and c.path == clause.path]
-    print(f"《{doc.title}》（{doc.doc_number}）{doc.issuer}  {'  '.join(f'{k}:{v}' for k, v in doc.dates.items())}")
+    doc = index.by_id[clause.doc_id]
+    siblings = [c for c in index.clauses if c.doc_id == clause.doc_id and c.path == clause.path]
+    number = f"（{doc.doc_number}）" if doc.doc_number else ""
+    print(f"《{doc.title}》{number}{doc.issuer}  {doc.status}  {'  '.join(f'{k}:{v}' for k, v in doc.dates.items())}")
     print(citation(clause, doc.title))
     print(f"来源：{clause.source} 第 {clause.line} 行")
     for c in siblings:

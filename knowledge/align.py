@@ -1,4 +1,4 @@
-"""Alignment: an unofficial copy (web scrape) of known documents → version notes and flagged extras.
+"""Alignment: another copy (web scrape, second file of a law) of known documents → version notes and flagged extras.
 
 Every sentence of the copy is matched to the official clauses: exact matches are just
 confirmations, near matches become wording notes on the official clause, headings and page
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from knowledge.normalize import match_key
-from knowledge.parse import DOC_NUMBER, doc_slug
+from knowledge.layouts.notice import DOC_NUMBER
 from knowledge.segment import LEAD_NOTE, looks_like_departments
 from knowledge.types import Clause, Document, VersionNote
 
@@ -24,7 +24,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _EDGE_FURNITURE = [
     re.compile(rf"^(?:{p})|(?:{p})$")
     for p in (r"发布日期[:：]\s*\d{4}-\d{1,2}-\d{1,2}", DOC_NUMBER.pattern, r"[━─—=\-_]{3,}",
-              r"[（(][一二三四五六七八九十]{1,4}[）)]", r"[一二三四五六七八九十]{1,3}、")
+              r"[（(][一二三四五六七八九十]{1,4}[）)]", r"[一二三四五六七八九十]{1,3}、",
+              r"第[一二三四五六七八九十百零〇]+[编章节条](?:之[一二三四五六七八九十]+)?")
 ]
 MIN_RESIDUE_CJK = 6
 VARIANT_RATIO = 0.72
@@ -101,11 +102,11 @@ def _targets(documents: list[Document], clauses: list[Clause]) -> list[_Target]:
             targets.extend(_Target(_bare(s), clause) for s in _UNIT_END.split(clause.text) if s.strip())
     first_of = {}
     for clause in clauses:
-        first_of.setdefault((clause.doc_number, tuple(clause.path)), clause)
+        first_of.setdefault((clause.doc_id, tuple(clause.path)), clause)
     for doc in documents:
         for part in doc.parts:
             for item in part.items:
-                first = first_of.get((doc.doc_number, (part.title, item.title)))
+                first = first_of.get((doc.doc_id, (part.title, item.title)))
                 if first is not None:
                     targets.append(_Target(_bare(item.title.split("）", 1)[-1]), first, heading=True))
     return sorted(targets, key=lambda t: len(t.key), reverse=True)
@@ -119,6 +120,8 @@ def _bare(sentence: str) -> str:
 def _take_signature_dates(body: str, source: str, documents: list[Document]) -> str:
     """Remove '<issuer><date>' signatures from a copy; dates the official text lacks become notes."""
     for doc in documents:
+        if not doc.issuer or doc.doc_number == "" or not DOC_NUMBER.fullmatch(doc.doc_number):
+            continue  # laws carry their dates in the history line, not in a signature
         pattern = re.compile("(?:中华人民共和国)?" + re.escape(doc.issuer) + r"(\d{4})年(\d{1,2})月(\d{1,2})日")
         for m in pattern.finditer(body):
             iso = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
@@ -135,7 +138,7 @@ def _take_signature_dates(body: str, source: str, documents: list[Document]) -> 
 def _strip_furniture(piece: str, documents: list[Document]) -> str:
     """A leftover piece of the copy → its text without titles, headings, 文号, dates, rules and
     department lists run into its edges (furniture inside a sentence is part of the sentence)."""
-    known = sorted({match_key(k) for d in documents for k in [d.title, d.addressee] + [p.title for p in d.parts] if k},
+    known = sorted({match_key(k) for d in documents for k in [d.title, d.addressee, d.history] + _headings(d) if k},
                    key=len, reverse=True)
     previous = None
     while piece != previous:
@@ -147,6 +150,11 @@ def _strip_furniture(piece: str, documents: list[Document]) -> str:
             piece = edge.sub("", piece)
         piece = _drop_broken_departments(piece)
     return piece if len(_CJK.findall(piece)) >= MIN_RESIDUE_CJK else ""
+
+
+def _headings(doc: Document) -> list[str]:
+    """A document → its part/chapter and section headings."""
+    return [p.title for p in doc.parts] + [i.title for p in doc.parts for i in p.items]
 
 
 def _drop_broken_departments(piece: str) -> str:
@@ -217,7 +225,7 @@ def _extra_clause(piece: str, source: str, published: str, documents: list[Docum
     doc = documents[0]
     n = sum(1 for c in known if c is not None and not c.official) + 1
     return Clause(
-        clause_id=f"{doc_slug(doc.doc_number)}.x.s{n}", doc_number=doc.doc_number, text=piece,
+        clause_id=f"{doc.doc_id}.x.s{n}", doc_number=doc.doc_number, doc_id=doc.doc_id, text=piece,
         path=["仅见于网页转载版"], source=source, official=False, notes=[note],
     )
 
@@ -227,9 +235,9 @@ def _note_coverage(targets, seen, source, published, documents) -> int:
     missing: dict[str, list[str]] = {}
     for t in targets:
         if not t.heading and t.key not in seen:
-            missing.setdefault(t.clause.doc_number, []).append(t.clause.clause_id)
+            missing.setdefault(t.clause.doc_id, []).append(t.clause.clause_id)
     for doc in documents:
-        ids = list(dict.fromkeys(missing.get(doc.doc_number, [])))
+        ids = list(dict.fromkeys(missing.get(doc.doc_id, [])))
         if ids:
             detail = f"{source}{_dated(published)}缺少正式文本中的 {len(ids)} 条：{'、'.join(ids)}"
             note = VersionNote("coverage", source, detail, published=published)
@@ -239,9 +247,9 @@ def _note_coverage(targets, seen, source, published, documents) -> int:
 
 
 def _note_published(documents: list[Document], numbers: list[str], published: str) -> None:
-    """The copy's 发布日期 → the 发布 date of the document the copy is (its first 文号)."""
+    """The copy's 发布日期 → the 发布 date of the document the copy is (its first 文号, else the only one)."""
     for doc in documents:
-        if numbers and doc.doc_number == numbers[0]:
+        if (numbers and doc.doc_number == numbers[0]) or (not numbers and len(documents) == 1):
             doc.dates.setdefault("发布", published)
 
 

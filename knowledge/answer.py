@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from knowledge.cite import citation
-from knowledge.types import Clause
+from collections.abc import Mapping
+
+from knowledge.cite import citation, version_label
+from knowledge.types import Clause, Document
 
 HOTLINE = "12333"
 ADVICE = f"政策可能已有更新，办理前请向当地人力资源社会保障部门咨询或拨打 {HOTLINE} 核实现行规定。"
@@ -16,7 +18,8 @@ _DEADLINE = re.compile(r"(\d{4})\s*年\s*(?:底前|前|年底|内)|(\d{4})\s*[-�
 def citation_payload(clause: Clause, doc_title: str) -> dict:
     """A clause → the citation object every channel receives."""
     return {
-        "clause_id": clause.clause_id, "doc_number": clause.doc_number, "doc_title": doc_title,
+        "clause_id": clause.clause_id, "doc_id": clause.doc_id, "doc_number": clause.doc_number, "doc_title": doc_title,
+        "citation": citation(clause, doc_title), "paragraph": clause.paragraph,
         "path": clause.path, "text": clause.text, "departments": clause.departments, "official": clause.official,
     }
 
@@ -36,15 +39,20 @@ def expired_deadlines(text: str, today: dt.date) -> list[str]:
     return past
 
 
-def currency_notice(clauses: list[Clause], dates: dict[str, dict[str, str]], today: dt.date | None = None) -> str:
-    """Cited clauses and their documents' dates → one notice on age, passed deadlines and where to check."""
+def currency_notice(clauses: list[Clause], documents: Mapping[str, Document], today: dt.date | None = None) -> str:
+    """Cited clauses and their documents (by doc_id) → one notice on age, passed deadlines and where to check."""
     today = today or dt.date.today()
     issued = []
-    for number in dict.fromkeys(c.doc_number for c in clauses):
-        d = dates.get(number, {})
+    for doc_id in dict.fromkeys(c.doc_id for c in clauses):
+        doc = documents.get(doc_id)
+        if doc is None:
+            continue
+        d = doc.dates
         when = d.get("成文") or d.get("印发") or d.get("发布")
-        if when:
-            issued.append(f"{number}（{when[:4]}年{int(when[5:7])}月{int(when[8:10])}日）")
+        if doc.layout == "notice" and when:
+            issued.append(f"{doc.doc_number}（{when[:4]}年{int(when[5:7])}月{int(when[8:10])}日）")
+        elif version_label(doc):
+            issued.append(f"《{doc.title}》（{version_label(doc)}）")
     parts = [f"以上依据为{'、'.join(issued)}。" if issued else ""]
     passed = [p for c in clauses for p in expired_deadlines(c.text, today)]
     if passed:

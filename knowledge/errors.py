@@ -14,6 +14,10 @@ class SourceError(KnowledgeError):
         super().__init__(f"{where}: {message}")
 
 
+class UnplaceableSource(SourceError):
+    """A source file no layout can place (not a policy document, or no article body): reported and left out."""
+
+
 class IndexMissingError(KnowledgeError):
     """The index folder is missing, incomplete, corrupt or built from other sources."""
 

@@ -20,7 +20,7 @@ import yaml
 
 from knowledge.config import ROOT
 from knowledge.errors import SourceError
-from knowledge.parse import DOC_NUMBER
+from knowledge.layouts.notice import DOC_NUMBER
 from knowledge.sources import read_text, source_files
 
 K = 5
@@ -144,11 +144,9 @@ def misses(fig: Figures, questions: Questions) -> list[str]:
 def ours(retriever):
     """The real retriever as an evaluate_system search function."""
 
-    docs = {d.doc_number or d.title: d for d in retriever.index.documents}
-
     def names(hit) -> set[str]:
-        doc = docs.get(hit.clause.doc_number or hit.doc_title)
-        return document_names(hit.doc_title, hit.clause.doc_number, doc.dates.get("修订", "") if doc else "")
+        doc = retriever.index.by_id.get(hit.clause.doc_id)
+        return document_names(hit.doc_title, hit.clause.doc_number, doc.version_date if doc else "")
 
     def search(q: str):
         r = retriever.search(q, K)

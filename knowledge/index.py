@@ -9,26 +9,30 @@ index is detected by comparing keys.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
 from knowledge.errors import IndexMissingError, SettingError
+from knowledge.sidecar import sidecar_path
 from knowledge.sources import load_corpus, read_text, source_files
 from knowledge.tokenize import Tokenizer
 from knowledge.types import Clause, Corpus, Document
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 FILES = ("manifest.json", "documents.json", "clauses.json", "dense.faiss", "bm25")
+ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条(之[一二三四五六七八九十]+)?$")
 REBUILD_HINT = "rebuild it with: python -m knowledge build (or make index)"
 
 
@@ -45,7 +49,18 @@ class LoadedIndex:
 
     @property
     def doc_titles(self) -> dict[str, str]:
-        return {d.doc_number: d.title for d in self.documents}
+        """→ {doc_id: title}."""
+        return {d.doc_id: d.title for d in self.documents}
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Document]:
+        """→ {doc_id: Document}."""
+        return {d.doc_id: d for d in self.documents}
+
+    @functools.cached_property
+    def clauses_in_force(self) -> list[Clause]:
+        """→ the clauses of documents in force (what citizens may be told)."""
+        return [c for c in self.clauses if c.doc_id not in self.by_id or self.by_id[c.doc_id].in_force]
 
 
 def index_key(settings: KnowledgeSettings, embedder: Embedder) -> str:
@@ -55,19 +70,32 @@ def index_key(settings: KnowledgeSettings, embedder: Embedder) -> str:
     for path in source_files(settings.sources_dir):
         h.update(f"\nsource:{path.name}\n".encode())
         h.update(read_text(path).encode())
+        if sidecar_path(path).is_file():
+            h.update(b"\nsidecar\n" + sidecar_path(path).read_bytes())
     return h.hexdigest()
 
 
-def clause_text_for_search(clause: Clause) -> str:
-    """A clause → the text both retrievers see: its innermost heading, then its text."""
-    heading = clause.path[-1] if clause.path and clause.path[0] not in ("导语", "结语") else ""
+def clause_text_for_search(clause: Clause, doc_title: str = "") -> str:
+    """A clause → the text both retrievers see: its innermost heading (a law's: title and chapter), then its text."""
+    headings = [h for h in clause.path if not ARTICLE_LABEL.match(h)]
+    if clause.path and ARTICLE_LABEL.match(clause.path[-1]):  # a law: which law and chapter say a lot
+        heading = "".join([doc_title.removeprefix("中华人民共和国")] + headings[-1:])
+    else:
+        heading = headings[-1] if headings and headings[0] not in ("导语", "结语") else ""
     return f"{heading}：{clause.text}" if heading else clause.text
 
 
 def build(settings: KnowledgeSettings, embedder: Embedder, progress: bool = True) -> Path:
     """Sources → a new complete index build, made current atomically; → the build folder."""
+    return build_with_report(settings, embedder, progress)[0]
+
+
+def build_with_report(settings: KnowledgeSettings, embedder: Embedder, progress: bool = True,
+                      strict: bool = False) -> tuple[Path, Corpus]:
+    """Sources → (the new current build folder, the corpus with its per-file report); strict: a file
+    that cannot be placed fails the build (the previous index stays current)."""
     key = index_key(settings, embedder)
-    corpus = load_corpus(settings.sources_dir)
+    corpus = load_corpus(settings.sources_dir, strict=strict)
     builds = settings.index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     final = builds / key[:16]
@@ -83,7 +111,7 @@ def build(settings: KnowledgeSettings, embedder: Embedder, progress: bool = True
             raise
     _point_current(settings.index_dir, final)
     _prune(builds, keep={final.name}, count=settings.keep_builds)
-    return final
+    return final, corpus
 
 
 def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, embedder: Embedder, progress: bool) -> None:
@@ -92,7 +120,8 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     import faiss
 
     started = time.perf_counter()
-    texts = [clause_text_for_search(c) for c in corpus.clauses]
+    titles = {d.doc_id: d.title for d in corpus.documents}
+    texts = [clause_text_for_search(c, titles.get(c.doc_id, "")) for c in corpus.clauses]
     vectors = embedder.encode(texts, progress=progress)
     dense = dense_index(settings, vectors)
     faiss.write_index(dense, str(folder / "dense.faiss"))
@@ -105,8 +134,8 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     manifest = {
         "key": key, "pipeline": PIPELINE_VERSION, "model": str(embedder.path), "dim": int(vectors.shape[1]),
         "faiss": settings.index_factory,
-        "clauses": len(corpus.clauses), "documents": [d.doc_number for d in corpus.documents],
-        "skipped_sources": corpus.skipped_sources, "build_seconds": round(time.perf_counter() - started, 2),
+        "clauses": len(corpus.clauses), "documents": [d.doc_id for d in corpus.documents],
+        "skipped_sources": corpus.skipped_sources, "files": [asdict(f) for f in corpus.files], "build_seconds": round(time.perf_counter() - started, 2),
     }
     _write_json(folder / "manifest.json", manifest)
 

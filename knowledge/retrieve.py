@@ -27,7 +27,8 @@ from knowledge.errors import QueryError, SourceError
 from knowledge.index import LoadedIndex
 from knowledge.normalize import clean_query
 from knowledge.tokenize import Tokenizer
-from knowledge.types import Hit, SearchResult
+from knowledge.types import IN_FORCE, Hit, SearchResult
+from knowledge.versions import in_force_successor
 
 CANDIDATES = 50
 UNOFFICIAL_PENALTY = 0.02  # text found only in an unofficial copy ranks below equal official text
@@ -96,7 +97,6 @@ class Retriever:
         self.tokenizer = Tokenizer(settings.userdict)
         self.lexicon = Lexicon(settings.synonyms)
         self.calibration = Calibration.load(settings.calibration)
-        self._titles = index.doc_titles
 
     @functools.cached_property
     def _vocab(self) -> dict:
@@ -119,22 +119,26 @@ class Retriever:
         tokens = self.tokenizer.tokens(clean) + [t for e in extra for t in self.tokenizer.tokens(e)]
         return clean, dense_text, tokens
 
-    def search(self, query: str, k: int = 5) -> SearchResult:
-        """One question → SearchResult with up to k hits."""
-        return self.search_many([query], k)[0]
+    def search(self, query: str, k: int = 5, include_superseded: bool = False) -> SearchResult:
+        """One question → SearchResult with up to k hits (from documents in force unless include_superseded)."""
+        return self.search_many([query], k, include_superseded)[0]
 
-    def search_many(self, queries: list[str], k: int = 5) -> list[SearchResult]:
-        """Questions → SearchResults in the same order (vectors computed in one batch)."""
+    def search_many(self, queries: list[str], k: int = 5, include_superseded: bool = False) -> list[SearchResult]:
+        """Questions → SearchResults in the same order (vectors computed in one batch).
+
+        Citizens see documents in force only; when the best clause came from a replaced version,
+        the result names it (`replaced`) and the version in force (`replaced_by`). Staff may ask
+        for every version (include_superseded)."""
         prepared = [self.prepare(q) for q in queries]
         searchable = [i for i, p in enumerate(prepared) if _CONTENT.search(p[0])]
         vectors = self.embedder.encode([prepared[i][1] for i in searchable]) if searchable else None
         results = [SearchResult(q, False, []) for q in queries]
         for row, i in enumerate(searchable):
             clean, _, tokens = prepared[i]
-            results[i] = self._rank(queries[i], clean, vectors[row : row + 1], tokens, k)
+            results[i] = self._rank(queries[i], clean, vectors[row : row + 1], tokens, k, include_superseded)
         return results
 
-    def _rank(self, query: str, clean: str, vector: np.ndarray, tokens: list[str], k: int) -> SearchResult:
+    def _rank(self, query: str, clean: str, vector: np.ndarray, tokens: list[str], k: int, include_superseded: bool) -> SearchResult:
         """One query (raw and cleaned), its vector and tokens → fused ranking and the answerable decision."""
         clauses = self.index.clauses
         n = len(clauses)
@@ -157,8 +161,24 @@ class Retriever:
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
         evidence = {"cosine": float(dense_scores[0][0]), "coverage": _coverage(words, top_text), "oov": self._oov(words)}
         evidence["confidence"] = confidence(evidence, cal)
-        hits = [Hit(clauses[i], self._titles.get(clauses[i].doc_number, ""), fused[i]) for i in order[:k]]
-        return SearchResult(query, evidence["confidence"] >= cal.threshold, hits, evidence)
+        shown = order if include_superseded else [i for i in order if self._in_force[i]]
+        result = SearchResult(query, evidence["confidence"] >= cal.threshold, [self._hit(i, fused[i]) for i in shown[:k]], evidence)
+        if order and shown and order[0] != shown[0] and not include_superseded:
+            successor = in_force_successor(clauses[order[0]].doc_id, self.index.documents)
+            if successor is not None:
+                result.replaced, result.replaced_by = self._hit(order[0], fused[order[0]]), successor.doc_id
+        return result
+
+    def _hit(self, i: int, score: float) -> Hit:
+        """Clause index and score → Hit with its document's title and status."""
+        clause = self.index.clauses[i]
+        doc = self.index.by_id.get(clause.doc_id)
+        return Hit(clause, doc.title if doc else "", score, doc.status if doc else IN_FORCE)
+
+    @functools.cached_property
+    def _in_force(self) -> list[bool]:
+        by_id = self.index.by_id
+        return [by_id[c.doc_id].in_force if c.doc_id in by_id else True for c in self.index.clauses]
 
     @functools.cached_property
     def _texts(self) -> list[str]:

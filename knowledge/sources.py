@@ -1,20 +1,25 @@
-"""Sources: a folder of policy files → one Corpus (official documents parsed, copies aligned).
+"""Sources: a folder of policy files → one Corpus (documents parsed, copies aligned, versions linked).
 
-Official layouts (a 文号 on a line of its own) are parsed first, copies after; a file whose
-bytes were already read is skipped, and a structured file whose documents are all known is
-aligned as a copy, so nothing is ever indexed twice.
+Each file's layout is detected from its text (knowledge.layouts). A parsed document that repeats
+one already parsed (same 文号, or same title and version date) makes its file a copy; a text no
+layout places is a copy when it names known 文号 or opens with a known title, and is otherwise
+reported and left out (fatal with strict=True). Byte-identical files are skipped, so nothing is
+ever indexed twice. A sidecar NAME.meta.yaml completes the first document of its file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge import layouts, sidecar
 from knowledge.align import align_copy, copy_doc_numbers
-from knowledge.errors import SourceError
-from knowledge.parse import has_structure, parse_official
-from knowledge.types import Clause, Corpus, Document
+from knowledge.errors import SourceError, UnplaceableSource
+from knowledge.normalize import match_key
+from knowledge.types import Clause, Corpus, Document, FileReport
+from knowledge.versions import link_versions, same_version, title_key
 
 log = logging.getLogger(__name__)
 SOURCE_SUFFIXES = (".md", ".txt")
@@ -48,49 +53,144 @@ def read_text(path: Path) -> str:
     return text
 
 
-def load_corpus(folder: Path) -> Corpus:
+@dataclass
+class _Library:
+    """The corpus being assembled."""
+
+    documents: list[Document]
+    clauses: list[Clause]
+    reports: dict[str, FileReport]
+    fixed_status: set[str]  # doc ids whose status a sidecar set
+
+
+def load_corpus(folder: Path, strict: bool = False) -> Corpus:
     """A sources folder → the Corpus of all documents and clauses, deterministic for the same bytes."""
-    texts, skipped, digests = [], [], {}
-    for path in source_files(folder):
+    lib = _Library([], [], {}, set())
+    copies: list[tuple[Path, str]] = []
+    for path, text in _distinct_texts(source_files(folder), lib.reports):
+        try:
+            if not _add_parsed(path, text, lib):
+                copies.append((path, text))
+        except UnplaceableSource as exc:
+            _leave_out(path, exc, lib, strict)
+    for source, notes in link_versions(lib.documents, lib.fixed_status).items():
+        lib.reports[source].warnings.extend(notes)
+    for path, text in copies:
+        try:
+            lib.clauses.extend(_align(path, text, lib))
+        except UnplaceableSource as exc:
+            _leave_out(path, exc, lib, strict)
+    reports = [lib.reports[p.name] for p in source_files(folder)]
+    skipped = [r.source for r in reports if r.role == "duplicate"]
+    return Corpus(lib.documents, lib.clauses, skipped, reports)
+
+
+def _distinct_texts(paths: list[Path], reports: dict[str, FileReport]) -> list[tuple[Path, str]]:
+    """Source files → (path, text) of each distinct content; repeats reported as duplicates."""
+    out, digests = [], {}
+    for path in paths:
         text = read_text(path)
         digest = hashlib.sha256(text.encode()).hexdigest()
         if digest in digests:
             log.warning("%s: same content as %s, skipped", path.name, digests[digest])
-            skipped.append(path.name)
+            reports[path.name] = FileReport(path.name, "duplicate", detail=f"same content as {digests[digest]}")
             continue
         digests[digest] = path.name
-        texts.append((path, text))
-    documents: list[Document] = []
-    clauses: list[Clause] = []
-    copies = []
-    for path, text in texts:
-        if has_structure(text) and not _all_known(text, documents):
-            docs, doc_clauses = parse_official(text, path.name)
-            documents.extend(docs)
-            clauses.extend(doc_clauses)
-        else:
-            copies.append((path, text))
-    for path, text in copies:
-        clauses.extend(_align(path, text, documents, clauses))
-    return Corpus(documents, clauses, skipped)
+        out.append((path, text))
+    return out
+
+
+def _add_parsed(path: Path, text: str, lib: _Library) -> bool:
+    """A file in a known layout → its documents and clauses added; False when it repeats known documents (a copy)."""
+    layout = layouts.choose(text)
+    if layout is None or (layout.NAME == "notice" and _all_known(text, lib.documents)):
+        return False
+    docs, clauses, warnings = layouts.parse(text, path.name)
+    meta = sidecar.load_meta(path)
+    if meta is not None:
+        _apply_sidecar(docs[0], clauses, meta, lib)
+    if any(same_version(d, known) for d in docs for known in lib.documents):
+        return False
+    for doc in docs:
+        _unique_id(doc, clauses, lib.documents)
+    lib.documents.extend(docs)
+    lib.clauses.extend(clauses)
+    lib.reports[path.name] = FileReport(path.name, "parsed", layout.NAME, [d.doc_id for d in docs], len(clauses), warnings)
+    return True
+
+
+def _apply_sidecar(doc: Document, clauses: list[Clause], meta: sidecar.DocumentMeta, lib: _Library) -> None:
+    """Sidecar metadata → onto the document; a law's id follows its (possibly new) version date."""
+    fields = sidecar.apply(doc, meta)
+    if doc.layout == layouts.law.NAME and fields & {"dates", "title"}:
+        _rekey(doc, clauses, layouts.law.document_id(doc))
+    if "status" in fields:
+        lib.fixed_status.add(doc.doc_id)
+
+
+def _unique_id(doc: Document, clauses: list[Clause], known: list[Document]) -> None:
+    """Give doc an id no other document has (a numeric suffix on collision)."""
+    taken = {d.doc_id for d in known}
+    new, n = doc.doc_id, 1
+    while new in taken:
+        n += 1
+        new = f"{doc.doc_id}-{n}"
+    _rekey(doc, clauses, new)
+
+
+def _rekey(doc: Document, clauses: list[Clause], new_id: str) -> None:
+    """Rename a document's id in it and in its clauses' ids."""
+    old, doc.doc_id = doc.doc_id, new_id
+    for c in clauses:
+        if c.doc_id == old:
+            c.doc_id, c.clause_id = new_id, new_id + c.clause_id[len(old):]
+
+
+def _leave_out(path: Path, exc: UnplaceableSource, lib: _Library, strict: bool) -> None:
+    """A file no layout can place → reported (file, line, why) and left out; strict makes it fatal."""
+    if strict:
+        raise exc
+    log.warning("%s: left out", exc)
+    lib.reports[path.name] = FileReport(path.name, "left out", warnings=[str(exc)])
 
 
 def _all_known(text: str, documents: list[Document]) -> bool:
     """True when every 文号 a structured text carries already belongs to a parsed document."""
-    known = {d.doc_number for d in documents}
+    known = {d.doc_number for d in documents if d.doc_number}
     numbers = copy_doc_numbers(text)
     return bool(numbers) and set(numbers) <= known
 
 
-def _align(path: Path, text: str, documents: list[Document], clauses: list[Clause]) -> list[Clause]:
-    """A copy → its flagged extra clauses, after checking it copies a known document."""
+def _family(text: str, documents: list[Document]) -> list[Document]:
+    """A copy's text → the documents it copies: those of the file holding its 文号, or the one whose title opens it."""
     numbers = copy_doc_numbers(text)
-    family = [d for d in documents if d.source in {x.source for x in documents if x.doc_number in numbers}]
+    if numbers:
+        sources = {d.source for d in documents if d.doc_number and d.doc_number in numbers}
+        return [d for d in documents if d.source in sources]
+    head = match_key(text[:400])
+    titled = [d for d in documents if head.startswith(match_key(d.title)) or title_key(d.title) and head.startswith(title_key(d.title))]
+    if not titled:
+        return []
+    version = next((d for d in titled if d.history and match_key(d.history) in head), None)
+    return [version or max(titled, key=lambda d: (d.in_force, d.version_date))]
+
+
+def _align(path: Path, text: str, lib: _Library) -> list[Clause]:
+    """A copy → its flagged extra clauses, after checking it copies a known document."""
+    family = _family(text, lib.documents)
     if not family:
-        found = "、".join(numbers) or "none"
-        raise SourceError(str(path), None, f"copy of an unknown document (文号 found: {found}); add its official text first")
-    own = [c for c in clauses if c.doc_number in {d.doc_number for d in family}]
+        numbers = copy_doc_numbers(text)
+        if not numbers:
+            raise UnplaceableSource(path.name, layouts.first_line(text), layouts.WHY_UNPLACED)
+        raise UnplaceableSource(path.name, None, f"copy of an unknown document (文号 found: {'、'.join(numbers)}); add its official text first")
+    ids = {d.doc_id for d in family}
+    own = [c for c in lib.clauses if c.doc_id in ids]
     extras, report = align_copy(text, path.name, family, own)
+    for doc in family[:1]:
+        doc.copies.append(path.name)
     log.info("%s: %d sentences match, %d wording notes, %d only in the copy, %d missing from it",
              path.name, report.exact, report.variants, report.extras, report.missing)
+    detail = (f"copy of {family[0].doc_id}: {report.variants} wording differences, {report.extras} sentences only in the copy, "
+              f"{report.missing} official sentences missing")
+    lib.reports[path.name] = FileReport(path.name, "copy", "", [family[0].doc_id], len(extras), detail=detail)
     return extras

@@ -22,15 +22,17 @@ class Clause:
     """One citable unit: one to a few sentences of verbatim policy text."""
 
     clause_id: str
-    doc_number: str
+    doc_number: str  # 文号 of its document, "" when the document has none (laws)
     text: str  # verbatim original characters, page breaks rejoined
-    path: list[str]  # headings from part to item, e.g. ["四、抓好…", "（十一）鼓励…"]
+    path: list[str]  # headings: notices ["四、抓好…", "（十一）鼓励…"], laws ["第三章　公平就业", "第二十七条"]
     departments: list[str] = field(default_factory=list)
     lead_department: str = ""
     source: str = ""  # file the text was read from
     line: int = 0  # 1-based line in that file where the clause starts
     official: bool = True  # False: text found only in an unofficial copy
     notes: list[VersionNote] = field(default_factory=list)
+    doc_id: str = ""  # stable id of its document (see Document.doc_id)
+    paragraph: int = 0  # laws: the 款 (1-based) when a long article is cited paragraph by paragraph
 
     def to_dict(self) -> dict:
         """Clause → plain dict for JSON."""
@@ -53,18 +55,45 @@ class Part:
     items: list["Part"] = field(default_factory=list)
 
 
+IN_FORCE = "现行有效"
+AMENDED = "已被修订"
+REPEALED = "已废止"
+STATUSES = (IN_FORCE, AMENDED, REPEALED)
+KINDS = ("法律", "行政法规", "地方性法规", "规章", "规范性文件")
+DATE_EVENTS = ("通过", "修订", "修正", "批准", "公布", "发布", "施行", "成文", "印发")
+VERSION_EVENTS = ("修订", "修正", "公布", "发布", "通过", "批准", "成文", "印发")  # what dates a version, by priority
+
+
 @dataclass
 class Document:
     """One official document: its metadata, its clause tree and its notes."""
 
-    doc_number: str  # 文号, e.g. 国发〔2017〕28号
+    doc_number: str  # 文号, e.g. 国发〔2017〕28号; "" when the text has none (laws, regulations)
     title: str
     issuer: str
-    dates: dict[str, str] = field(default_factory=dict)  # {"成文": "2017-04-13", "印发": …}
+    dates: dict[str, str] = field(default_factory=dict)  # {"成文": "2017-04-13", "通过": …, "施行": …}
     source: str = ""
     addressee: str = ""  # 主送 line, e.g. 各省、自治区、直辖市人民政府…
-    parts: list[Part] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)  # notices: 一、 parts with （一） items; laws: 章 with 节
     notes: list[VersionNote] = field(default_factory=list)
+    doc_id: str = ""  # stable identity: slug of the 文号 (gf2017-28) or of title and version date
+    layout: str = "notice"  # the layout that parsed it (knowledge.layouts)
+    kind: str = "规范性文件"  # one of KINDS
+    region: str = "全国"  # 全国 / 广东省 / 广州市 …
+    status: str = IN_FORCE  # one of STATUSES
+    superseded_by: str = ""  # doc_id of the version in force when status is 已被修订
+    history: str = ""  # the bracketed history line as written (laws)
+    copies: list[str] = field(default_factory=list)  # other files holding the same document
+
+    @property
+    def version_date(self) -> str:
+        """The date that dates this version: the latest of 修订/修正/公布/发布/通过 …, else 施行, else ''."""
+        dated = [self.dates[e] for e in VERSION_EVENTS if self.dates.get(e)]
+        return max(dated, default=self.dates.get("施行", ""))
+
+    @property
+    def in_force(self) -> bool:
+        return self.status == IN_FORCE
 
     def to_dict(self) -> dict:
         """Document → plain dict for JSON."""
@@ -77,16 +106,7 @@ class Document:
         def part(p: dict) -> Part:
             return Part(p["number"], p["title"], p["departments"], [part(i) for i in p["items"]])
 
-        return cls(
-            doc_number=d["doc_number"],
-            title=d["title"],
-            issuer=d["issuer"],
-            dates=d["dates"],
-            source=d["source"],
-            addressee=d.get("addressee", ""),
-            parts=[part(p) for p in d["parts"]],
-            notes=[VersionNote(**n) for n in d["notes"]],
-        )
+        return cls(**{**d, "parts": [part(p) for p in d["parts"]], "notes": [VersionNote(**n) for n in d["notes"]]})
 
 
 @dataclass
@@ -96,6 +116,25 @@ class Corpus:
     documents: list[Document]
     clauses: list[Clause]
     skipped_sources: list[str] = field(default_factory=list)  # byte-identical duplicates
+    files: list["FileReport"] = field(default_factory=list)  # what became of each source file
+
+    @property
+    def left_out(self) -> list["FileReport"]:
+        """Files the parser could not place (reported, not indexed)."""
+        return [f for f in self.files if f.role == "left out"]
+
+
+@dataclass
+class FileReport:
+    """One source file in the build report: its role, the documents it gave and its warnings."""
+
+    source: str
+    role: str  # "parsed" | "copy" | "duplicate" | "left out"
+    layout: str = ""
+    doc_ids: list[str] = field(default_factory=list)
+    clauses: int = 0
+    warnings: list[str] = field(default_factory=list)  # "line N: why": something the parser had to guess or skip
+    detail: str = ""  # what a copy differs by, or what it duplicates
 
 
 @dataclass
@@ -105,14 +144,18 @@ class Hit:
     clause: Clause
     doc_title: str
     score: float
+    doc_status: str = IN_FORCE
 
     def to_dict(self) -> dict:
         """Hit → the search JSON result object."""
         c = self.clause
         return {
             "clause_id": c.clause_id,
+            "doc_id": c.doc_id,
             "doc_number": c.doc_number,
             "doc_title": self.doc_title,
+            "doc_status": self.doc_status,
+            "paragraph": c.paragraph,
             "path": c.path,
             "text": c.text,
             "departments": c.departments,
@@ -130,12 +173,17 @@ class SearchResult:
     answerable: bool
     hits: list[Hit]
     evidence: dict[str, float] = field(default_factory=dict)  # cosine, coverage, oov, confidence
+    replaced: Hit | None = None  # the best clause when it comes from a version no longer in force
+    replaced_by: str = ""  # doc_id of the version in force that replaced it
 
     def to_dict(self) -> dict:
         """SearchResult → the search JSON object."""
-        return {
+        out = {
             "query": self.query,
             "answerable": self.answerable,
             "confidence": round(self.evidence.get("confidence", 0.0), 4),
             "results": [h.to_dict() for h in self.hits],
         }
+        if self.replaced is not None:
+            out["replaced"] = self.replaced.to_dict() | {"replaced_by": self.replaced_by}
+        return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from knowledge.answer import HOTLINE, citation_payload, currency_notice, quote
+from knowledge.cite import replaced_line
 from knowledge.errors import QueryError
 from knowledge.retrieve import Retriever
 from server.dialogue import BotMessage
@@ -18,7 +19,6 @@ def answer_from_retrieval(retriever: Retriever, text: str) -> BotMessage:
         return BotMessage(str(exc))
     if not result.answerable or not result.hits:
         return BotMessage(f"{NOTICE}\n现有政策文件中没有找到能回答这个问题的条款。请拨打 {HOTLINE} 咨询。", extra={"answerable": False, "degraded": True})
-    hit = result.hits[0]
-    dates = {d.doc_number: d.dates for d in retriever.index.documents}
-    text = f"{NOTICE}\n{quote(hit.clause, hit.doc_title)}\n{currency_notice([hit.clause], dates)}"
+    hit, docs = result.hits[0], retriever.index.by_id
+    text = f"{NOTICE}\n{replaced_line(result, docs)}{quote(hit.clause, hit.doc_title)}\n{currency_notice([hit.clause], docs)}"
     return BotMessage(text, [citation_payload(hit.clause, hit.doc_title)], extra={"answerable": True, "degraded": True})

@@ -11,6 +11,7 @@ from knowledge.config import ROOT, KnowledgeSettings
 SOURCES = ROOT / "data" / "policies"
 OFFICIAL = SOURCES / "yuefu-2017-101-official.md"
 SCRAPE = SOURCES / "yuefu-2017-101-web-scrape.txt"
+LAWS = SOURCES  # the laws ship beside the notice, unmodified
 
 
 @pytest.fixture(autouse=True)

@@ -17,8 +17,7 @@ def message_text(message: BotMessage) -> str:
     """One message → its text, 「依据：《title》（number）path」 lines with the clause quoted, and the buttons hint."""
     lines = [message.text.strip()] if message.text.strip() else []
     for c in message.citations:
-        path = " / ".join(c.get("path") or [])
-        lines.append(f"依据：《{c.get('doc_title', '')}》（{c.get('doc_number', '')}）{path}".rstrip())
+        lines.append(f"依据：{c.get('citation') or _reference(c)}".rstrip())
         clause = (c.get("text") or "").strip()
         if clause and clause not in message.text:  # the answer usually quotes it already
             lines.append(f"「{clause}」")
@@ -26,6 +25,12 @@ def message_text(message: BotMessage) -> str:
     if titles:
         lines.append("可回复：" + " / ".join(titles))
     return "\n".join(lines)
+
+
+def _reference(c: dict) -> str:
+    """A citation without its ready-made string → 《title》（number）path."""
+    number = f"（{c['doc_number']}）" if c.get("doc_number") else ""
+    return f"《{c.get('doc_title', '')}》{number}{' / '.join(c.get('path') or [])}"
 
 
 def split(text: str, max_bytes: int = MAX_BYTES) -> list[str]:

@@ -20,8 +20,10 @@ class ChatRequest(BaseModel):
 
 
 class Citation(BaseModel):
-    doc_number: str
+    doc_id: str = ""
+    doc_number: str = ""  # 文号, "" for laws
     doc_title: str
+    citation: str = ""  # the reference as read out, e.g. 《中华人民共和国就业促进法》第二十七条
     path: list[str]
     clause_id: str
     text: str

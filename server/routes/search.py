@@ -17,21 +17,22 @@ router = APIRouter(prefix="/api", tags=["search"])
 class SearchRequest(BaseModel):
     query: Annotated[str, Field(max_length=2000, description="公民或坐席的问题")]
     top_k: Annotated[int, Field(ge=1, le=20)] = 5
-    doc_number: str | None = None
+    doc_id: str | None = Field(None, description="只看这一份文件（/api/documents 的 doc_id）")
+    include_superseded: bool = Field(False, description="坐席查询：也检索已被修订或废止的旧版本")
     group: str | None = Field(None, description="只看提到该人群的条款，如 高校毕业生")
 
 
 @router.post("/search")
 def search(body: SearchRequest, retriever: RetrieverDep) -> dict:
-    """{"query", "top_k", "doc_number"?} → {"query", "answerable", "results": [...]}."""
-    filtered = body.doc_number or body.group
+    """{"query", "top_k", "doc_id"?, "group"?, "include_superseded"?} → {"query", "answerable", "results": [...]}."""
+    filtered = body.doc_id or body.group
     try:
-        result = retriever.search(body.query, 50 if filtered else body.top_k)
+        result = retriever.search(body.query, 50 if filtered else body.top_k, include_superseded=body.include_superseded)
     except QueryError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
     out = result.to_dict()
-    if body.doc_number:
-        out["results"] = [r for r in out["results"] if r["doc_number"] == body.doc_number]
+    if body.doc_id:
+        out["results"] = [r for r in out["results"] if r["doc_id"] == body.doc_id]
     if body.group:
         terms = group_terms(body.group, retriever.lexicon.expand(body.group))
         out["results"] = [r for r in out["results"] if any(t in r["text"] + "".join(r["path"]) for t in terms)]
@@ -51,9 +52,10 @@ def clause(clause_id: str, retriever: RetrieverDep) -> dict:
     index = retriever.index
     for c in index.clauses:
         if c.clause_id == clause_id:
-            doc = next(d for d in index.documents if d.doc_number == c.doc_number)
-            context = [x.to_dict() for x in index.clauses if x.doc_number == c.doc_number and x.path == c.path]
-            return c.to_dict() | {"doc_title": doc.title, "doc_dates": doc.dates, "context": context}
+            doc = index.by_id[c.doc_id]
+            context = [x.to_dict() for x in index.clauses if x.doc_id == c.doc_id and x.path == c.path]
+            return c.to_dict() | {"doc_title": doc.title, "doc_dates": doc.dates, "doc_status": doc.status,
+                                  "superseded_by": doc.superseded_by, "context": context}
     raise HTTPException(status_code=404, detail=f"没有编号为 {clause_id} 的条款。")
 
 

@@ -23,7 +23,7 @@
 
   const state = {
     token: null,
-    docs: new Map(), // doc_number → document from /api/documents
+    docs: new Map(), // doc_id → document from /api/documents
     searchSeq: 0, // request counters: a response is used only if it is still the newest
     contextSeq: 0,
     queueSeq: 0,
@@ -223,10 +223,11 @@
     select.appendChild(new Option("全部文件", ""));
     state.docs.clear();
     res.data.forEach((d) => {
-      if (!d || !str(d.doc_number)) return;
-      state.docs.set(d.doc_number, d);
-      const label = str(d.title) ? `${d.doc_number} ${d.title}` : d.doc_number;
-      const option = new Option(label, d.doc_number);
+      if (!d || !str(d.doc_id)) return;
+      state.docs.set(d.doc_id, d);
+      const status = str(d.status) && d.status !== "现行有效" ? `（${d.status}）` : "";
+      const label = [str(d.doc_number), str(d.title) || d.doc_id, versionOf(d)].filter(Boolean).join(" ") + status;
+      const option = new Option(label, d.doc_id);
       option.title = label;
       select.appendChild(option);
     });
@@ -234,30 +235,45 @@
     if ($("results").children.length) runSearch(); // re-render so document dates appear
   }
 
+  /** "2022-04-20修订" for a law (its latest dated version event), '' otherwise. */
+  function versionOf(d) {
+    const dates = (d && d.dates) || {};
+    const events = ["修订", "修正", "公布", "发布", "通过"].filter((k) => str(dates[k]));
+    if (!events.length || d.layout === "notice") return "";
+    const latest = events.reduce((a, b) => (dates[b] > dates[a] ? b : a));
+    return `${dates[latest]}${latest}`;
+  }
+
+  /** "（文号）" when the document has one. */
+  function numberLabel(docNumber) {
+    return docNumber ? `（${docNumber}）` : "";
+  }
+
   /** A document's dates object, from /api/documents or a clause response. */
-  function datesOf(docNumber, fallback) {
-    const doc = state.docs.get(docNumber);
+  function datesOf(docId, fallback) {
+    const doc = state.docs.get(docId);
     const dates = (doc && doc.dates) || fallback;
     return dates && typeof dates === "object" ? dates : {};
   }
 
   /** "成文日期：2017-04-13" (or 印发 / 发布), '' when unknown. */
-  function docDateLabel(docNumber, fallback) {
-    const dates = datesOf(docNumber, fallback);
-    for (const kind of ["成文", "印发", "发布"]) {
+  function docDateLabel(docId, fallback) {
+    const dates = datesOf(docId, fallback);
+    for (const kind of ["成文", "印发", "发布", "修订", "修正", "公布", "通过"]) {
       if (str(dates[kind])) return `${kind}日期：${dates[kind]}`;
     }
     return "";
   }
 
   /** The year the document came out: 发布 / 印发 / 成文 date, else the 〔year〕 in its number. */
-  function docYear(docNumber, fallback) {
-    const dates = datesOf(docNumber, fallback);
-    for (const kind of ["发布", "印发", "成文"]) {
+  function docYear(docId, fallback) {
+    const dates = datesOf(docId, fallback);
+    for (const kind of ["发布", "印发", "成文", "公布", "修订", "修正", "通过"]) {
       const m = /^(\d{4})/.exec(str(dates[kind]));
       if (m) return m[1];
     }
-    const m = /[〔[(（](\d{4})[〕\])）]/.exec(docNumber || "");
+    const doc = state.docs.get(docId);
+    const m = /[〔[(（](\d{4})[〕\])）]/.exec(str(doc && doc.doc_number));
     return m ? m[1] : "";
   }
 
@@ -338,7 +354,8 @@
       return;
     }
     const body = { query, top_k: TOP_K };
-    if ($("doc").value) body.doc_number = $("doc").value;
+    if ($("doc").value) body.doc_id = $("doc").value;
+    if ($("old").checked) body.include_superseded = true;
     if ($("group").value) body.group = $("group").value;
     setStatus("检索中…");
     const res = await api("/api/search", { method: "POST", body });
@@ -374,18 +391,19 @@
     if (clauseId && clauseId === state.selected) li.classList.add("selected");
 
     const head = el("div", "result-head");
-    const title = el("button", "link result-title", `${str(r.doc_title) || "（未知文件）"}（${str(r.doc_number)}）`);
+    const title = el("button", "link result-title", `${str(r.doc_title) || "（未知文件）"}${numberLabel(str(r.doc_number))}`);
     title.type = "button";
     title.title = "查看该条款的完整条目";
     title.addEventListener("click", () => openContext(clauseId));
     head.appendChild(title);
     if (r.official === false) head.appendChild(el("span", "badge", "非正式文本"));
+    if (str(r.doc_status) && r.doc_status !== "现行有效") head.appendChild(el("span", "badge", str(r.doc_status)));
     if (typeof r.score === "number") head.appendChild(el("span", "score", `相关度 ${r.score.toFixed(3)}`));
     li.appendChild(head);
 
     const meta = el("div", "meta");
     const path = strList(r.path).join(" / ");
-    const date = docDateLabel(str(r.doc_number));
+    const date = docDateLabel(str(r.doc_id));
     [path, date].filter(Boolean).forEach((part, i) => {
       if (i) meta.appendChild(el("span", "sep", "|"));
       meta.appendChild(el("span", null, part));
@@ -427,11 +445,11 @@
   /** A clause → the sentence a staff member reads to the caller. */
   function answerText(c, fallbackDates) {
     const docNumber = str(c.doc_number);
-    const year = docYear(docNumber, fallbackDates);
+    const year = docYear(str(c.doc_id), fallbackDates);
     const when = year ? `该文件为${year}年发布，` : "";
     const text = str(c.text).trim();
     const stop = /[。！？!?]$/.test(text) ? "" : "。"; // the quote already ends the sentence
-    return `根据《${str(c.doc_title)}》（${docNumber}）${strList(c.path).join("")}：“${text}”${stop}` +
+    return `根据《${str(c.doc_title)}》${numberLabel(docNumber)}${strList(c.path).join("")}：“${text}”${stop}` +
       `${when}具体执行标准请以当地人社部门或12333的最新口径为准。`;
   }
 
@@ -515,10 +533,14 @@
   function renderContext(c, clauseId) {
     const box = $("context");
     const docNumber = str(c.doc_number);
-    box.appendChild(el("h2", null, `${str(c.doc_title) || "（未知文件）"}（${docNumber}）`));
+    box.appendChild(el("h2", null, `${str(c.doc_title) || "（未知文件）"}${numberLabel(docNumber)}`));
+    if (str(c.doc_status) && c.doc_status !== "现行有效") {
+      const newer = state.docs.get(str(c.superseded_by));
+      box.appendChild(el("div", "meta", `${c.doc_status}${newer ? `，现行版本：${str(newer.title)} ${versionOf(newer)}` : ""}`));
+    }
 
-    const dates = datesOf(docNumber, c.doc_dates);
-    const dateText = ["成文", "印发", "发布"].filter((k) => str(dates[k])).map((k) => `${k}日期：${dates[k]}`).join("　");
+    const dates = datesOf(str(c.doc_id), c.doc_dates);
+    const dateText = ["通过", "修订", "修正", "公布", "施行", "成文", "印发", "发布"].filter((k) => str(dates[k])).map((k) => `${k}日期：${dates[k]}`).join("　");
     if (dateText) box.appendChild(el("div", "meta", dateText));
 
     const path = strList(c.path).join(" / ");
@@ -672,6 +694,7 @@
     });
     $("doc").addEventListener("change", runSearch);
     $("group").addEventListener("change", runSearch);
+    $("old").addEventListener("change", runSearch);
     $("refresh").addEventListener("click", refreshQueue);
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden && state.token) refreshQueue();

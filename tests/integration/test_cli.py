@@ -57,3 +57,29 @@ def test_eval_prints_ours_and_both_baselines(built_settings):
     out = run(["eval", str(ROOT / "benchmarks" / "questions.yaml")], built_settings)
     assert out.returncode == 0, out.stderr
     assert "hybrid (this system)" in out.stdout and "BM25 over raw paragraphs" in out.stdout and "dense over raw sentences" in out.stdout
+
+
+def test_build_report_strict_and_documents_listing(tmp_path):
+    from tests.conftest import LAWS, copy_sources
+
+    sources = copy_sources(tmp_path, LAWS / "就业促进法-2015-04-24.txt")
+    (sources / "recipe.txt").write_text("红烧肉的做法\n\n一、准备材料：五花肉500克。\n", "utf-8")
+    env = {**os.environ, "KNOWLEDGE_INDEX_DIR": str(tmp_path / "index"), "KNOWLEDGE_SOURCES_DIR": str(sources)}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "knowledge", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+
+    strict = cli("build", "--strict")
+    assert strict.returncode == 1 and "recipe.txt:1: not a policy document" in strict.stderr
+    assert not (tmp_path / "index" / "current").exists()  # nothing half-built became current
+    out = cli("build")
+    assert out.returncode == 0, out.stderr
+    assert "就业促进法-2015-04-24.txt: parsed (law)\n  [jycjf-2015-04-24] 法律 《中华人民共和国就业促进法》 全国 现行有效 69 clauses" in out.stdout
+    assert "recipe.txt: left out\n  warning: recipe.txt:1: not a policy document" in out.stdout
+    listing = cli("documents", "--json")
+    assert listing.returncode == 0, listing.stderr
+    [doc] = json.loads(listing.stdout)
+    assert doc["doc_id"] == "jycjf-2015-04-24" and doc["kind"] == "法律" and doc["status"] == "现行有效"
+    assert doc["dates"]["修正"] == "2015-04-24" and doc["clauses"] == 69 and doc["region"] == "全国"
+    plain = cli("documents")
+    assert plain.returncode == 0 and plain.stdout.startswith("jycjf-2015-04-24\t法律\t《中华人民共和国就业促进法》")

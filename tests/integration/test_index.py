@@ -16,7 +16,9 @@ pytestmark = pytest.mark.integration
 def test_round_trip(built_settings):
     index = load(built_settings)
     assert index.dense.ntotal == len(index.clauses) == json.loads((index.path / "manifest.json").read_text())["clauses"]
-    assert [d.doc_number for d in index.documents] == ["粤府〔2017〕101号", "国发〔2017〕28号"]
+    ids = [d.doc_id for d in index.documents]
+    assert ids[:2] == ["yf2017-101", "gf2017-28"] and "jycjf-2015-04-24" in ids and len(ids) == len(set(ids)) == 10
+    assert [d.doc_number for d in index.documents][:2] == ["粤府〔2017〕101号", "国发〔2017〕28号"]
     assert any(c.notes for c in index.clauses)
 
 
@@ -91,7 +93,8 @@ def test_index_type_is_a_setting(tmp_path, embedder):
     build(ivf, embedder, progress=False)
     import faiss
 
-    assert faiss.extract_index_ivf(load(ivf).dense).nlist == 64  # 4·√159 rounded up to the floor of 64
+    n = len(load(ivf).clauses)
+    assert faiss.extract_index_ivf(load(ivf).dense).nlist == max(64, int(4 * n**0.5))  # 4·√clauses, at least 64
     with pytest.raises(SettingError, match="KNOWLEDGE_INDEX_FACTORY='IVF4096,Flat'"):
         build(KnowledgeSettings(index_dir=tmp_path / "ivf", index_factory="IVF4096,Flat"), embedder, progress=False)
     with pytest.raises(SettingError, match="KNOWLEDGE_INDEX_SEARCH='nprobe=8'"):

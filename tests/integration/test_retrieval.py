@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
         ("我是应届毕业生能领什么补贴", "高校毕业生"),
         ("送外卖的能自己交养老保险吗", "灵活就业人员身份参加"),
         ("想开个小店，能贷款吗", "创业担保贷款"),
-        ("退伍回来想自己做生意有扶持吗", "退役士兵"),
+        ("退伍回来想自己做生意有扶持吗", "退役士兵|退役军人"),  # the notice or 退役军人安置条例
         ("我係應屆畢業生，可以攞咩補貼", "高校毕业生"),
         ("閒置的舊倉庫能改成創業孵化基地嗎", "仓储设施、闲置楼宇"),
     ],
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 def test_real_questions_find_their_clause(retriever, question, phrase):
     result = retriever.search(question, 3)
     assert result.answerable
-    assert any(phrase in h.clause.text for h in result.hits)
+    assert any(p in h.clause.text for h in result.hits for p in phrase.split("|"))
     assert all(len(h.clause.text) <= MAX_CLAUSE_CHARS for h in result.hits)
 
 

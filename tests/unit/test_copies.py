@@ -64,11 +64,15 @@ def test_same_source_twice_changes_nothing(tmp_path, both):
     assert [c.to_dict() for c in again.clauses] == [c.to_dict() for c in both.clauses]
 
 
-def test_copy_of_unknown_document_names_the_file(tmp_path):
+def test_copy_of_unknown_document_is_reported_and_left_out(tmp_path, official_only):
     folder = copy_sources(tmp_path, OFFICIAL)
     (folder / "other.txt").write_text("某市人民政府关于某事的通知 某府〔2019〕7号 全文如下。", "utf-8")
+    corpus = load_corpus(folder)
+    assert [c.text for c in corpus.clauses] == [c.text for c in official_only.clauses]
+    [report] = corpus.left_out
+    assert report.source == "other.txt" and "某府〔2019〕7号" in report.warnings[0]
     with pytest.raises(SourceError, match="other.txt.*某府〔2019〕7号"):
-        load_corpus(folder)
+        load_corpus(folder, strict=True)
 
 
 def test_undecodable_source_names_file_and_line(tmp_path):

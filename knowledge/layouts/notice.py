@@ -1,4 +1,4 @@
-"""Parsing: an official source text (Markdown-ish, one or more documents) → Documents and Clauses.
+"""Notice layout (通知/意见 with a 文号 line): a source text (Markdown-ish, one or more documents) → Documents and Clauses.
 
 Stages: lines → paragraphs (page breaks rejoined) → documents (split at 文号 lines) →
 sections (parts, items, departments) → clause-sized spans with their source lines.
@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge.errors import SourceError
+from knowledge.layouts.common import cn_number, region_of
 from knowledge.normalize import join_cjk_spaces
 from knowledge.segment import LEAD_NOTE, department_names, sentence_spans, split_departments
 from knowledge.types import Clause, Document, Part
@@ -22,7 +23,7 @@ _DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(印发|发布)?$")
 _PART = re.compile(r"^([一二三四五六七八九十]{1,3})、(.{2,40})$")
 _ITEM = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,4})\s*[）)]\s*")
 _TERMINAL = tuple("。！？；：）)」”』】!?;:")
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+NAME = "notice"
 
 
 @dataclass
@@ -39,14 +40,6 @@ class Para:
         return max((ln for off, ln in self.starts if off <= offset), default=self.line)
 
 
-def cn_number(numeral: str) -> int:
-    """'二十三' → 23 (Chinese numerals up to 99)."""
-    if "十" not in numeral:
-        return _CN_DIGITS[numeral]
-    tens, _, ones = numeral.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-
-
 def doc_slug(doc_number: str) -> str:
     """'国发〔2017〕28号' → 'gf2017-28' (pinyin initials, year, serial)."""
     from pypinyin import Style, lazy_pinyin
@@ -56,9 +49,15 @@ def doc_slug(doc_number: str) -> str:
     return f"{initials.lower()}{m.group(2)}-{m.group(3)}"
 
 
-def has_structure(text: str) -> bool:
-    """True when a text has a 文号 on a line of its own, i.e. is a structured (official) layout."""
+def detect(text: str) -> bool:
+    """True when a text has a 文号 on a line of its own, i.e. is a notice's official layout."""
     return any(DOC_NUMBER.fullmatch(_clean(line)) for line in text.splitlines())
+
+
+def parse(text: str, source: str) -> tuple[list[Document], list[Clause], list[str]]:
+    """The layout interface (see knowledge.layouts): text and file name → documents, clauses, warnings."""
+    documents, clauses = parse_official(text, source)
+    return documents, clauses, []
 
 
 def _clean(line: str) -> str:
@@ -180,7 +179,7 @@ class _Builder:
                 lead = len(body[s:e]) - len(body[s:e].lstrip())
                 n += 1
                 self.clauses.append(Clause(
-                    clause_id=f"{stem}.s{n}", doc_number=self.doc.doc_number, text=text, path=path,
+                    clause_id=f"{stem}.s{n}", doc_number=self.doc.doc_number, doc_id=self.doc.doc_id, text=text, path=path,
                     departments=departments, source=self.source, line=para.line_at(offset + s + lead),
                 ))
         self.section = []
@@ -224,7 +223,8 @@ def _parse_document(paras: list[Para], num_at: int, source: str) -> tuple[Docume
     """One document's paragraphs → the Document and its clauses."""
     number = paras[num_at].text
     title, issuer, body_at = _title_and_issuer(paras, num_at, source)
-    doc = Document(doc_number=number, title=title, issuer=issuer, source=source)
+    doc = Document(doc_number=number, title=title, issuer=issuer, source=source, doc_id=doc_slug(number),
+                   layout=NAME, kind="规范性文件", region=region_of(title, issuer))
     builder = _Builder(doc, doc_slug(number), source)
     for i, para in enumerate(paras[body_at:], start=body_at):
         m = _PART.match(para.text)

@@ -3,7 +3,8 @@
 import pytest
 
 from knowledge.errors import SourceError
-from knowledge.parse import cn_number, doc_slug, parse_official
+from knowledge.layouts.common import cn_number
+from knowledge.layouts.notice import doc_slug, parse_official
 from knowledge.segment import MAX_CLAUSE_CHARS
 from tests.conftest import OFFICIAL
 

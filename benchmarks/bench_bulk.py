@@ -1,0 +1,99 @@
+"""Breadth at national scale, on demand: the ~700 regulations of ../shared/corpus/bulk/ through the parser.
+
+Usage: python benchmarks/bench_bulk.py [--bulk DIR] [--embed] [--list]
+Parse-only by default: files, documents parsed without warnings (goal ≥ 98 %), documents whose
+parsed article count differs from the 第X条 headings of their text (listed), versions linked,
+copies, files left out, parse time and peak memory. --embed also builds the full index
+(embedding every clause) into a temporary folder and reports its time and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from knowledge.config import ROOT, KnowledgeSettings
+from knowledge.layouts.law import article_count
+from knowledge.sources import load_corpus, read_text
+
+BULK = ROOT.parent / "shared" / "corpus" / "bulk"
+GOAL = 0.98
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def article_mismatches(corpus, folder: Path) -> list[tuple[str, int, int]]:
+    """Parsed documents → (file, 第X条 heading lines in the text, articles parsed) where the two differ."""
+    parsed: dict[str, set[str]] = {}
+    for c in corpus.clauses:
+        if c.official and c.path and c.path[-1].startswith("第") and "条" in c.path[-1]:
+            parsed.setdefault(c.source, set()).add(c.path[-1])
+    out = []
+    for f in corpus.files:
+        if f.role == "parsed":
+            expected = article_count(read_text(folder / f.source))
+            got = len(parsed.get(f.source, ()))
+            if expected != got:
+                out.append((f.source, expected, got))
+    return out
+
+
+def parse_figures(folder: Path, show: bool) -> None:
+    """Parse the bulk folder → print the breadth figures."""
+    started = time.perf_counter()
+    corpus = load_corpus(folder)
+    seconds = time.perf_counter() - started
+    parsed = [f for f in corpus.files if f.role == "parsed"]
+    clean = [f for f in parsed if not f.warnings]
+    warned = [f for f in corpus.files if f.warnings]
+    linked = [d for d in corpus.documents if d.superseded_by]
+    mismatches = article_mismatches(corpus, folder)
+    print(f"files {len(corpus.files)}: parsed {len(parsed)}, copies {sum(f.role == 'copy' for f in corpus.files)}, "
+          f"duplicates {sum(f.role == 'duplicate' for f in corpus.files)}, left out {len(corpus.left_out)}")
+    print(f"documents {len(corpus.documents)}, clauses {len(corpus.clauses)}, "
+          f"no articles (一、/paragraph layout) {sum(not any(c.path[-1].endswith('条') for c in corpus.clauses if c.source == f.source) for f in parsed)}")
+    share = len(clean) / len(corpus.files) if corpus.files else 0.0
+    print(f"parsed without warnings: {len(clean)}/{len(corpus.files)} = {share:.1%} (goal ≥ {GOAL:.0%})")
+    print(f"versions linked: {len(linked)} earlier versions point to the version in force "
+          f"({len({d.superseded_by for d in linked})} documents with several versions)")
+    print(f"article count differs from 第X条 headings: {len(mismatches)}")
+    for source, expected, got in mismatches:
+        print(f"  {source}: {expected} headings, {got} articles parsed")
+    if show or len(warned) <= 20:
+        for f in warned:
+            print(f"  {f.source}: {'; '.join(f.warnings)[:300]}")
+    print(f"parse time {seconds:.1f} s, peak memory {peak_rss_mb():.0f} MB")
+
+
+def embed_figures(folder: Path) -> None:
+    """Build the full index of the bulk folder in a temporary place → print time and peak memory."""
+    from knowledge.embed import Embedder
+    from knowledge.index import build_with_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = KnowledgeSettings(sources_dir=folder, index_dir=Path(tmp))
+        started = time.perf_counter()
+        _, corpus = build_with_report(settings, Embedder(settings.model_path), progress=False)
+        print(f"full build with embedding: {len(corpus.clauses)} clauses in {time.perf_counter() - started:.1f} s, "
+              f"peak memory {peak_rss_mb():.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bulk", type=Path, default=BULK)
+    parser.add_argument("--embed", action="store_true", help="also build the full index (embedding costs minutes of CPU)")
+    parser.add_argument("--list", action="store_true", help="list every file with warnings")
+    args = parser.parse_args()
+    parse_figures(args.bulk, args.list)
+    if args.embed:
+        embed_figures(args.bulk)
+
+
+if __name__ == "__main__":
+    main()
