@@ -27,9 +27,10 @@ from knowledge.retrieve import Calibration, Retriever, confidence
 
 MARGIN = 0.005
 DEFAULT_SETS = [ROOT / "benchmarks" / "laws_tune.yaml", ROOT / "benchmarks" / "questions.yaml"]
-BM25_GRID = [0.0, 0.05, 0.1, 0.15, 0.2, 0.3]
-CLAUSE_COVERAGE_GRID = [0.2, 0.3, 0.4, 0.5, 0.6]
+BM25_GRID = [0.0, 0.1, 0.2, 0.3, 0.5]
+CLAUSE_COVERAGE_GRID = [0.2, 0.4, 0.6, 0.8]
 ANSWERABLE_GRID = [x / 100 for x in range(0, 41, 2)]
+GAP_GRID = [x / 100 for x in range(0, 101, 5)]
 
 
 class CachedEmbedder:
@@ -45,31 +46,31 @@ class CachedEmbedder:
         return np.stack([self.cache[t] for t in texts])
 
 
-def fit_fusion(retriever: Retriever, sets: list[Questions]) -> tuple[float, float]:
-    """Tuning sets → (bm25_weight, clause_coverage_weight) ranking them best."""
+def fit_fusion(retriever: Retriever, sets: list[Questions]) -> dict[str, float]:
+    """Tuning sets → the fusion weights ranking them best, {field of Calibration: value}."""
     scored = []
     for bw, cw in itertools.product(BM25_GRID, CLAUSE_COVERAGE_GRID):
-        retriever.calibration = dataclasses.replace(retriever.calibration, bm25_weight=bw, clause_coverage_weight=cw)
+        weights = {"bm25_weight": bw, "clause_coverage_weight": cw}
+        retriever.calibration = dataclasses.replace(retriever.calibration, **weights)
         figures = [evaluate_system("fit", ours(retriever), Questions(q.cases, [])) for q in sets]
         ranks = [r for f in figures for r in f.ranks]
         key = (sum(r == 1 for r in ranks), sum(d for f in figures for d in f.doc_ok), sum(r is not None and r <= 3 for r in ranks))
-        scored.append((key, bw, cw))
-        print(f"  bm25 {bw:.2f} coverage {cw:.2f}: hit@1 {key[0]}, doc@1 {key[1]}, hit@3 {key[2]} of {len(ranks)}")
-    _, bw, cw = max(scored, key=lambda s: s[0])
-    return bw, cw
+        scored.append((key, weights))
+        print(f"  {weights}: hit@1 {key[0]}, doc@1 {key[1]}, hit@3 {key[2]} of {len(ranks)}")
+    return max(scored, key=lambda s: s[0])[1]
 
 
-def fit_answerable(retriever: Retriever, sets: list[Questions]) -> tuple[float, float, float, float]:
-    """Tuning sets → (coverage_weight, oov_weight, threshold, in-scope share answered) refusing every out-of-scope question."""
+def fit_answerable(retriever: Retriever, sets: list[Questions]) -> tuple[dict[str, float], float]:
+    """Tuning sets → ({answerable field of Calibration: value}, in-scope share answered), refusing every out-of-scope question."""
     inside = [r.evidence for q in sets for r in retriever.search_many([c.q for c in q.cases])]
     outside = [r.evidence for q in sets for r in retriever.search_many(q.out_of_scope)]
     best = None
-    for cw, ow in itertools.product(ANSWERABLE_GRID, repeat=2):
-        trial = dataclasses.replace(retriever.calibration, coverage_weight=cw, oov_weight=ow)
+    for cw, ow, gw in itertools.product(ANSWERABLE_GRID, ANSWERABLE_GRID, GAP_GRID):
+        trial = dataclasses.replace(retriever.calibration, coverage_weight=cw, oov_weight=ow, gap_weight=gw)
         threshold = max(confidence(e, trial) for e in outside) + MARGIN
         answered = sum(confidence(e, trial) >= threshold for e in inside) / len(inside)
-        if best is None or answered > best[3]:
-            best = (cw, ow, threshold, answered)
+        if best is None or answered > best[1]:
+            best = ({"coverage_weight": cw, "oov_weight": ow, "gap_weight": gw, "threshold": threshold}, answered)
     return best
 
 
@@ -97,10 +98,9 @@ def main() -> None:
     retriever = Retriever(ensure(settings, embedder), CachedEmbedder(embedder), settings)
     sets = [load_questions(p) for p in args.sets]
     if not args.keep_fusion:
-        bw, ccw = fit_fusion(retriever, sets)
-        retriever.calibration = dataclasses.replace(retriever.calibration, bm25_weight=bw, clause_coverage_weight=ccw)
-    cw, ow, threshold, answered = fit_answerable(retriever, sets)
-    cal = dataclasses.replace(retriever.calibration, coverage_weight=cw, oov_weight=ow, threshold=threshold)
+        retriever.calibration = dataclasses.replace(retriever.calibration, **fit_fusion(retriever, sets))
+    fitted, answered = fit_answerable(retriever, sets)
+    cal = dataclasses.replace(retriever.calibration, **fitted)
     write(settings.calibration, cal, args.sets, sum(len(q.cases) for q in sets), sum(len(q.out_of_scope) for q in sets), answered)
     print(f"{settings.calibration}: {cal}; in-scope answered {answered:.3f}, every out-of-scope question refused")
 

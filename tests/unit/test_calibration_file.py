@@ -8,7 +8,7 @@ from knowledge.config import KnowledgeSettings
 from knowledge.errors import SourceError
 from knowledge.retrieve import Calibration, confidence
 
-GOOD = "bm25_weight: 0.1\nclause_coverage_weight: 0.4\ncoverage_weight: 0.2\noov_weight: 0.04\nthreshold: 0.8\n"
+GOOD = "bm25_weight: 0.1\nclause_coverage_weight: 0.4\ncoverage_weight: 0.2\noov_weight: 0.04\ngap_weight: 0.5\nthreshold: 0.8\n"
 
 
 def test_the_shipped_calibration_loads():
@@ -21,7 +21,7 @@ def test_values_come_from_the_file(tmp_path):
     path.write_text(GOOD)
     cal = Calibration.load(path)
     assert cal.threshold == 0.8
-    assert confidence({"cosine": 0.7, "coverage": 0.5, "oov": 0.5}, cal) == pytest.approx(0.7 + 0.1 - 0.02)
+    assert confidence({"cosine": 0.7, "coverage": 0.5, "oov": 0.5, "gap": 0.2}, cal) == pytest.approx(0.7 + 0.1 - 0.02 + 0.1)
 
 
 @pytest.mark.parametrize("text, key", [
