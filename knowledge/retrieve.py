@@ -214,11 +214,15 @@ class Retriever:
         evidence["confidence"] = confidence(evidence, cal)
         shown = order if include_superseded else [i for i in order if self._in_force[i]]
         result = SearchResult(query, evidence["confidence"] >= cal.threshold, [self._hit(i, fused[i]) for i in shown[:k]], evidence)
-        if order and shown and order[0] != shown[0] and not include_superseded:
-            successor = in_force_successor(clauses[order[0]].doc_id, self.index.documents)
-            if successor is not None:
-                result.replaced, result.replaced_by = self._hit(order[0], fused[order[0]]), successor.doc_id
+        if order and shown and order[0] != shown[0]:
+            self._note_replaced(result, order[0], fused[order[0]])
         return result
+
+    def _note_replaced(self, result: SearchResult, best: int, score: float) -> None:
+        """The best clause came from a version no longer in force → name it and the version that replaced it."""
+        successor = in_force_successor(self.index.clauses[best].doc_id, self.index.documents)
+        if successor is not None:
+            result.replaced, result.replaced_by = self._hit(best, score), successor.doc_id
 
     def _hit(self, i: int, score: float) -> Hit:
         """Clause index and score → Hit with its document's title and status."""

@@ -45,6 +45,20 @@ def retriever(built_settings, embedder):
     return Retriever(load(built_settings), embedder, built_settings)
 
 
+@pytest.fixture(scope="session")
+def knowledge(built_settings, retriever):
+    """Point the action server's retriever at the session's real index (same objects, no reload)."""
+    from actions import knowledge_access
+
+    knowledge_access.retriever.cache_clear()
+    original = knowledge_access.retriever
+    knowledge_access.retriever = lambda: retriever  # type: ignore[assignment]
+    for module in ("actions.policy", "actions.followup", "actions.benefits"):
+        __import__(module, fromlist=["x"]).retriever = knowledge_access.retriever
+    yield retriever
+    knowledge_access.retriever = original
+
+
 def copy_sources(tmp_path: Path, *files: Path) -> Path:
     """Copy source files into a fresh folder → the folder."""
     folder = tmp_path / "sources"

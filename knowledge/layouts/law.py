@@ -163,38 +163,44 @@ class _Walker:
         self.warnings: list[str] = []
 
     def heading_path(self) -> list[str]:
+        """→ the current [编, 章, 节] headings."""
         return [h for h in (self.book, self.chapter and self.chapter.title, self.section and self.section.title) if h]
 
     def add(self, para: _Para) -> None:
-        """One body paragraph → a heading, a new article, a 款/项 of the current article, or block text."""
+        """One body paragraph → an annex, a heading, a new article, a 款/项 of the current article, or block text."""
         text = para.text
-        if ANNEX.match(text) and len(text) <= 60:
-            self.annex = True
-            self.blocks.append(_Block(f"annex{sum(b.key.startswith('annex') for b in self.blocks) + 1}", [text]))
-            return None
-        if self.annex:
-            self.blocks[-1].paras.append(para)
-            return None
-        heading = HEADING.match(text)
-        if heading:
-            return self._heading(heading, text)
-        article = ARTICLE.match(text)
-        if article and self._opens_article(article):
-            return self._article(article, para)
-        if self.articles:
+        heading, article = HEADING.match(text), ARTICLE.match(text)
+        if (ANNEX.match(text) and len(text) <= 60) or self.annex:
+            self._annex(para)
+        elif heading:
+            self._heading(heading, text)
+        elif article and self._opens_article(article):
+            self._article(article, para)
+        elif self.articles:
             current = self.articles[-1].paragraphs
             if ITEM.match(text) and current:
-                current[-1].append(para)
+                current[-1].append(para)  # a 项 belongs to the 款 before it
             else:
                 current.append([para])
-            return None
-        if PART.match(text) and len(text) <= 40 and not text.endswith("。"):
-            self.blocks.append(_Block(f"p{len(self.blocks) + 1}", [text]))
-            return None
+        else:
+            self._block_text(para)
+
+    def _annex(self, para: _Para) -> None:
+        """A 附件 heading opens an annex block; every later paragraph belongs to it."""
+        if ANNEX.match(para.text) and len(para.text) <= 60:
+            self.annex = True
+            self.blocks.append(_Block(f"annex{sum(b.key.startswith('annex') for b in self.blocks) + 1}", [para.text]))
+        else:
+            self.blocks[-1].paras.append(para)
+
+    def _block_text(self, para: _Para) -> None:
+        """Text before any article: a short 一、 heading opens a block, anything else joins the current one."""
+        if PART.match(para.text) and len(para.text) <= 40 and not para.text.endswith("。"):
+            self.blocks.append(_Block(f"p{len(self.blocks) + 1}", [para.text]))
+            return
         if not self.blocks:
             self.blocks.append(_Block("p0", [PREAMBLE]))
         self.blocks[-1].paras.append(para)
-        return None
 
     def _opens_article(self, m: re.Match) -> bool:
         """A paragraph starting 第X条 opens an article when a space follows or the number is the next one."""
@@ -227,8 +233,8 @@ class _Walker:
         if not m.group(2) and number != expected:
             self.warnings.append(f"line {para.line}: 第{m.group(1)}条 where 第{cn_numeral(expected)}条 was expected")
         key = f"a{number}" + (f"-{cn_number(m.group(2))}" if m.group(2) else "")
-        label = text_label = para.text[: m.start(3)]
-        article = _Article(label, key, para.line, self.heading_path() + [text_label])
+        label = para.text[: m.start(3)]
+        article = _Article(label, key, para.line, self.heading_path() + [label])
         if m.group(4).strip():
             article.paragraphs.append([_Para(para.line, m.group(4).strip())])
         self.articles.append(article)
@@ -277,8 +283,7 @@ def _long_paragraph(kuan: list[_Para]) -> list[str]:
     """A 款 over the limit → its lead-in with as many 项 as fit, repeated; or its sentences when it has no 项."""
     lead, items = kuan[0].text, [p.text for p in kuan[1:]]
     if not items or len(lead) > MAX_CLAUSE_CHARS // 2:
-        text = "\n".join(p.text for p in kuan)
-        return [text[s:e].strip() for s, e in sentence_spans(text)]
+        return _fit("\n".join(p.text for p in kuan))
     chunks, current = [], []
     for item in items:
         if current and len(lead) + sum(len(i) + 1 for i in current) + len(item) + 1 > MAX_CLAUSE_CHARS:
@@ -286,7 +291,12 @@ def _long_paragraph(kuan: list[_Para]) -> list[str]:
             current = []
         current.append(item)
     chunks.append(current)
-    return ["\n".join([lead, *chunk]) for chunk in chunks]
+    return [piece for chunk in chunks for piece in _fit("\n".join([lead, *chunk]))]
+
+
+def _fit(text: str) -> list[str]:
+    """A lead-in with its 项 → itself when it fits, else its sentences (a single 项 longer than the limit)."""
+    return [text] if len(text) <= MAX_CLAUSE_CHARS else [text[s:e].strip() for s, e in sentence_spans(text)]
 
 
 def article_count(text: str) -> int:

@@ -75,7 +75,7 @@ def kind_of(title: str, history: str, issuer: str, region: str) -> str:
         return "行政法规"
     if "令" in history:
         return "规章"
-    if title.endswith("法") and region == NATIONAL:
+    if title.endswith("法") and not title.endswith("办法") and region == NATIONAL:
         return "法律"
     if title.endswith(("条例", "规定", "办法", "细则")):
         return "行政法规" if region == NATIONAL else "地方性法规"

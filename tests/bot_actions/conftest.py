@@ -1,4 +1,4 @@
-"""Fixtures for action tests: real trackers, a collecting dispatcher, the real knowledge index."""
+"""Fixtures for action tests: real trackers, a collecting dispatcher (the real index: `knowledge` in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,6 @@ import datetime as dt
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-
-
-@pytest.fixture(scope="session")
-def knowledge(built_settings, retriever):
-    """Point the action server's retriever at the session's real index (same objects, no reload)."""
-    from actions import knowledge_access
-
-    knowledge_access.retriever.cache_clear()
-    original = knowledge_access.retriever
-    knowledge_access.retriever = lambda: retriever  # type: ignore[assignment]
-    for module in ("actions.policy", "actions.followup", "actions.benefits"):
-        __import__(module, fromlist=["x"]).retriever = knowledge_access.retriever
-    yield retriever
-    knowledge_access.retriever = original
 
 
 @pytest.fixture

@@ -62,8 +62,13 @@ def test_deadlines_and_currency_notice():
     assert expired_deadlines("2018年底前建成全省自主择业信息平台", TODAY) == ["2018年底前"]
     assert expired_deadlines("2017-2020年支持各地建设就业扶贫基地", TODAY) == ["2017-2020年"]
     assert expired_deadlines("2030年底前完成", TODAY) == []
-    from knowledge.types import Clause
+    from knowledge.types import Clause, Document
 
-    c = Clause("x", "国发〔2017〕28号", "2018年底前完成。", ["一、"])
-    notice = currency_notice([c], {"国发〔2017〕28号": {"成文": "2017-04-13"}}, TODAY)
+    c = Clause("x", "国发〔2017〕28号", "2018年底前完成。", ["一、"], doc_id="gf2017-28")
+    doc = Document("国发〔2017〕28号", "国务院关于…的意见", "国务院", {"成文": "2017-04-13"}, doc_id="gf2017-28")
+    notice = currency_notice([c], {"gf2017-28": doc}, TODAY)
     assert "国发〔2017〕28号（2017年4月13日）" in notice and "「2018年底前」已经过去" in notice
+    law = Clause("y", "", "用人单位不得以性别为由拒绝录用妇女。", ["第二十七条"], doc_id="jycjf-2015-04-24")
+    employment = Document("", "中华人民共和国就业促进法", "全国人民代表大会常务委员会", {"通过": "2007-08-30", "修正": "2015-04-24"},
+                          layout="law", kind="法律", doc_id="jycjf-2015-04-24")
+    assert "《中华人民共和国就业促进法》（2015年4月24日修正版）" in currency_notice([law], {"jycjf-2015-04-24": employment}, TODAY)

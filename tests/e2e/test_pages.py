@@ -120,12 +120,18 @@ def test_staff_console_search_highlight_context_and_queue(gateway, page):
     assert "创业担保贷款" in first.inner_text()
     assert any("创业" in m or "贷款" in m for m in first.locator("mark").all_inner_texts())
 
-    page.select_option("#doc", value="粤府〔2017〕101号")
+    page.select_option("#doc", value="yf2017-101")
     page.wait_for_function("[...document.querySelectorAll('.result')].every(r => r.innerText.includes('粤府'))")
     first = page.locator(".result").first
     first.locator(".result-title").click()
     page.wait_for_selector("#context .current")
     assert page.locator("#context").inner_text().strip()
+    page.select_option("#doc", value="")
+    page.fill("#q", "县级人民政府举办多种形式的职业教育，开展实用技术的培训")
+    page.wait_for_function("document.querySelector('#results').innerText.includes('职业教育法')")
+    assert "已被修订" not in page.locator("#results").inner_text()  # old versions only on request
+    page.check("#old")
+    page.wait_for_selector(".result .badge >> text=已被修订")
     page.click("#refresh")
     page.wait_for_selector("#queue-list >> text=web:queue-1")
     item = page.locator("#queue-list li", has_text="web:queue-1")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 def run(args, built_settings, stdin=None):
     env = {**os.environ, "KNOWLEDGE_INDEX_DIR": str(built_settings.index_dir)}
     return subprocess.run([sys.executable, "-m", "knowledge", *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=300)
+                          cwd=ROOT, env=env, timeout=900)  # eval embeds the whole library twice
 
 
 def test_search_json(built_settings):
