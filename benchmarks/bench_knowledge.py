@@ -17,7 +17,7 @@ from pathlib import Path
 
 from knowledge.config import ROOT, KnowledgeSettings
 from knowledge.embed import Embedder
-from knowledge.evaluate import load_questions
+from knowledge.evaluate import DEFAULT_SETS, load_questions
 from knowledge.index import build, load
 from knowledge.retrieve import Retriever
 
@@ -45,8 +45,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    questions = load_questions(ROOT / "benchmarks" / "questions.yaml")
-    queries = [c.q for c in questions.cases] + questions.out_of_scope
+    sets = [load_questions(path) for path in DEFAULT_SETS if path.exists()]  # the notice's and the laws' questions
+    queries = [q for s in sets for q in [c.q for c in s.cases] + s.out_of_scope]
     index_dir = Path(tempfile.mkdtemp(prefix="bench-index-"))
     settings = KnowledgeSettings(index_dir=index_dir)
 

@@ -1,45 +1,109 @@
-"""Fit the answerable rule: questions file(s) → coverage/OOV weights and threshold.
+"""Fit the scoring constants on tuning question sets → knowledge/lexicon/calibration.yaml.
 
-Usage: python benchmarks/calibrate.py benchmarks/questions.yaml [more.yaml …]
-Chooses the weights that answer the most in-scope questions while refusing every
-out-of-scope one, with the threshold a margin above the highest out-of-scope confidence.
-Copy the printed constants into knowledge/retrieve.py.
+Usage: python benchmarks/calibrate.py [--keep-fusion] [tuning.yaml …]
+       (default sets: benchmarks/laws_tune.yaml and benchmarks/questions.yaml; never laws_eval.yaml)
+1. Fusion weights (BM25 and per-clause word coverage): the grid point with the most hits at
+   rank 1 (then correct documents at rank 1, then hits in the top 3) over the tuning cases.
+2. The answerable rule: the coverage/OOV weights that answer the most in-scope tuning questions
+   while refusing every out-of-scope one, with the threshold a margin above the highest
+   out-of-scope confidence.
+The file is written with the figures it was fitted to; the retriever reads it at start.
 """
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import itertools
-import sys
 from pathlib import Path
 
-from knowledge.config import KnowledgeSettings
+import numpy as np
+
+from knowledge.config import ROOT, KnowledgeSettings
 from knowledge.embed import Embedder
-from knowledge.evaluate import load_questions
+from knowledge.evaluate import Questions, evaluate_system, load_questions, ours
 from knowledge.index import ensure
-from knowledge.retrieve import Retriever, confidence
+from knowledge.retrieve import Calibration, Retriever, confidence
 
 MARGIN = 0.005
+DEFAULT_SETS = [ROOT / "benchmarks" / "laws_tune.yaml", ROOT / "benchmarks" / "questions.yaml"]
+BM25_GRID = [0.0, 0.1, 0.2, 0.3, 0.5]
+CLAUSE_COVERAGE_GRID = [0.2, 0.4, 0.6, 0.8]
+ANSWERABLE_GRID = [x / 100 for x in range(0, 41, 2)]
+GAP_GRID = [x / 100 for x in range(0, 101, 5)]
 
 
-def main(paths: list[str]) -> None:
+class CachedEmbedder:
+    """An Embedder that encodes each distinct text once (the grid re-ranks the same questions)."""
+
+    def __init__(self, embedder: Embedder):
+        self.embedder, self.cache = embedder, {}
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if new:
+            self.cache.update(zip(new, self.embedder.encode(new)))
+        return np.stack([self.cache[t] for t in texts])
+
+
+def fit_fusion(retriever: Retriever, sets: list[Questions]) -> dict[str, float]:
+    """Tuning sets → the fusion weights ranking them best, {field of Calibration: value}."""
+    scored = []
+    for bw, cw in itertools.product(BM25_GRID, CLAUSE_COVERAGE_GRID):
+        weights = {"bm25_weight": bw, "clause_coverage_weight": cw}
+        retriever.calibration = dataclasses.replace(retriever.calibration, **weights)
+        figures = [evaluate_system("fit", ours(retriever), Questions(q.cases, [])) for q in sets]
+        ranks = [r for f in figures for r in f.ranks]
+        key = (sum(r == 1 for r in ranks), sum(d for f in figures for d in f.doc_ok), sum(r is not None and r <= 3 for r in ranks))
+        scored.append((key, weights))
+        print(f"  {weights}: hit@1 {key[0]}, doc@1 {key[1]}, hit@3 {key[2]} of {len(ranks)}")
+    return max(scored, key=lambda s: s[0])[1]
+
+
+def fit_answerable(retriever: Retriever, sets: list[Questions]) -> tuple[dict[str, float], float]:
+    """Tuning sets → ({answerable field of Calibration: value}, in-scope share answered), refusing every out-of-scope question."""
+    inside = [r.evidence for q in sets for r in retriever.search_many([c.q for c in q.cases])]
+    outside = [r.evidence for q in sets for r in retriever.search_many(q.out_of_scope)]
+    best = None
+    for cw, ow, gw in itertools.product(ANSWERABLE_GRID, ANSWERABLE_GRID, GAP_GRID):
+        trial = dataclasses.replace(retriever.calibration, coverage_weight=cw, oov_weight=ow, gap_weight=gw)
+        threshold = max(confidence(e, trial) for e in outside) + MARGIN
+        answered = sum(confidence(e, trial) >= threshold for e in inside) / len(inside)
+        if best is None or answered > best[1]:
+            best = ({"coverage_weight": cw, "oov_weight": ow, "gap_weight": gw, "threshold": threshold}, answered)
+    return best
+
+
+def write(path: Path, cal: Calibration, sources: list[Path], cases: int, oos: int, answered: float) -> None:
+    """The fitted Calibration and what it was fitted on → the YAML file the retriever reads."""
+    names = [str(p.resolve().relative_to(ROOT)) if p.resolve().is_relative_to(ROOT) else str(p) for p in sources]
+    lines = [
+        "# Scoring constants of knowledge/retrieve.py (see Calibration there). Written by",
+        "# benchmarks/calibrate.py — edit the question sets and re-run it rather than this file.",
+        f"# Fitted on {cases} in-scope and {oos} out-of-scope questions: every out-of-scope one",
+        f"# refused (tests/integration/test_calibration.py), {answered:.3f} of the in-scope ones answered.",
+        f"fitted_on: [{', '.join(names)}]",
+    ]
+    lines += [f"{f.name}: {round(getattr(cal, f.name), 3)}" for f in dataclasses.fields(cal)]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sets", nargs="*", type=Path, default=DEFAULT_SETS)
+    parser.add_argument("--keep-fusion", action="store_true", help="keep the fusion weights, fit only the answerable rule")
+    args = parser.parse_args()
     settings = KnowledgeSettings()
     embedder = Embedder(settings.model_path)
-    retriever = Retriever(ensure(settings, embedder), embedder, settings)
-    inside, outside = [], []
-    for path in paths:
-        questions = load_questions(Path(path))
-        inside += [r.evidence for r in retriever.search_many([c.q for c in questions.cases])]
-        outside += [r.evidence for r in retriever.search_many(questions.out_of_scope)]
-    best = None
-    for cw, ow in itertools.product([x / 100 for x in range(0, 41, 2)], repeat=2):
-        threshold = max(confidence(e, cw, ow) for e in outside) + MARGIN
-        answered = sum(confidence(e, cw, ow) >= threshold for e in inside) / len(inside)
-        if best is None or answered > best[0]:
-            best = (answered, cw, ow, threshold)
-    answered, cw, ow, threshold = best
-    print(f"in-scope answered {answered:.3f} with every one of {len(outside)} out-of-scope refused")
-    print(f"COVERAGE_WEIGHT = {cw:.2f}\nOOV_WEIGHT = {ow:.2f}\nANSWERABLE_THRESHOLD = {threshold:.3f}")
+    retriever = Retriever(ensure(settings, embedder), CachedEmbedder(embedder), settings)
+    sets = [load_questions(p) for p in args.sets]
+    if not args.keep_fusion:
+        retriever.calibration = dataclasses.replace(retriever.calibration, **fit_fusion(retriever, sets))
+    fitted, answered = fit_answerable(retriever, sets)
+    cal = dataclasses.replace(retriever.calibration, **fitted)
+    write(settings.calibration, cal, args.sets, sum(len(q.cases) for q in sets), sum(len(q.out_of_scope) for q in sets), answered)
+    print(f"{settings.calibration}: {cal}; in-scope answered {answered:.3f}, every out-of-scope question refused")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["benchmarks/questions.yaml"])
+    main()

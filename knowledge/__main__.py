@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("clause_id")
     p.set_defaults(run=_show)
     p = sub.add_parser("eval", help="retrieval quality on question files, with two naive baselines")
-    p.add_argument("questions", nargs="+", type=Path)
+    p.add_argument("questions", nargs="*", type=Path, help="question files (default: every evaluation set)")
+    p.add_argument("--misses", action="store_true", help="also list this system's misses and wrong decisions")
     p.set_defaults(run=_eval)
     return parser
 
@@ -173,10 +174,13 @@ def _eval(args) -> int:
         ("baseline: BM25 over raw paragraphs", evaluate.bm25_paragraphs(sources)),
         ("baseline: dense over raw sentences", evaluate.dense_sentences(sources, retriever.embedder)),
     ]
-    for path in args.questions:
+    for path in args.questions or [p for p in evaluate.DEFAULT_SETS if p.exists()]:
         questions = evaluate.load_questions(path)
         print(f"\n{path}: {len(questions.cases)} questions, {len(questions.out_of_scope)} out of scope")
-        print(evaluate.table([evaluate.evaluate_system(name, fn, questions).row() for name, fn in systems]))
+        figures = [evaluate.evaluate_system(name, fn, questions) for name, fn in systems]
+        print(evaluate.table([f.row() for f in figures]))
+        if args.misses:
+            print("\n".join(evaluate.misses(figures[0], questions)))
     return 0
 
 

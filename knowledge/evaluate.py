@@ -1,8 +1,10 @@
 """Evaluation: a questions file → retrieval quality figures for this system and two naive baselines.
 
-Questions file format (see benchmarks/questions.yaml):
-    cases: [{q: question, any: [phrase, …], doc: [文号, …]}, …]   out_of_scope: [question, …]
-A result is a hit when its text contains one of the phrases (whitespace-insensitive).
+Questions file format (see benchmarks/questions.yaml, benchmarks/laws_eval.yaml):
+    cases: [{q: question, any: [phrase, …], doc: [文号 | title | title@YEAR, …], art: [第X条, …]}, …]
+    out_of_scope: [question, …]
+A result is a hit when its text contains one of the phrases (whitespace-insensitive); its document
+is attributed correctly when one of the document's names (document_names) is in `doc`.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from knowledge.config import ROOT
 from knowledge.errors import SourceError
 from knowledge.layouts.notice import DOC_NUMBER
 from knowledge.sources import read_text, source_files
 
 K = 5
+DEFAULT_SETS = [ROOT / "benchmarks" / "questions.yaml", ROOT.parent / "shared" / "dev" / "questions.yaml",
+                ROOT / "benchmarks" / "laws_tune.yaml", ROOT / "benchmarks" / "laws_eval.yaml"]
+_HISTORY = re.compile(r"^（[^\n]*?\d{4}年[^\n]*）", re.M)  # a law's bracketed adoption/revision line
 
 
 @dataclass
@@ -28,6 +34,7 @@ class Case:
     q: str
     any: list[str]
     doc: list[str]
+    art: list[str] = field(default_factory=list)  # the answering articles (第X条), for laws
 
 
 @dataclass
@@ -42,6 +49,7 @@ class Figures:
 
     name: str
     ranks: list[int | None] = field(default_factory=list)  # 1-based rank of first hit, None = miss
+    top: list[str] = field(default_factory=list)  # the first result's text per case
     doc_ok: list[bool] = field(default_factory=list)
     answered_in_scope: list[bool] = field(default_factory=list)
     refused_oos: list[bool] = field(default_factory=list)
@@ -74,7 +82,8 @@ def load_questions(path: Path) -> Questions:
     for n, c in enumerate(data.get("cases") or [], start=1):
         if not isinstance(c, dict) or not c.get("q") or not c.get("any"):
             raise SourceError(str(path), None, f"case {n}: needs q and any")
-        cases.append(Case(str(c["q"]), [str(a) for a in c["any"]], [str(d) for d in c.get("doc") or []]))
+        cases.append(Case(str(c["q"]), [str(a) for a in c["any"]], [str(d) for d in c.get("doc") or []],
+                          [str(a) for a in c.get("art") or []]))
     return Questions(cases, [str(q) for q in data.get("out_of_scope") or []])
 
 
@@ -87,15 +96,29 @@ def _hit_rank(texts: list[str], phrases: list[str]) -> int | None:
     return None
 
 
+def document_names(title: str, doc_number: str = "", version_date: str = "") -> set[str]:
+    """A document's title, 文号 and version date (YYYY-MM-DD) → the names a question set may accept it by."""
+    return {title, doc_number, f"{title}@{version_date[:4]}" if version_date else ""} - {""}
+
+
+def file_names(text: str) -> set[str]:
+    """A law's raw text → its names (title from the first line, version year from the history line)."""
+    title = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    history = _HISTORY.search(text[:600])
+    years = re.findall(r"(\d{4})年", history.group(0)) if history else []
+    return document_names(title, "", f"{max(years)}-" if years else "")
+
+
 def evaluate_system(name: str, search, questions: Questions) -> Figures:
-    """search(q) → (answerable|None, [(text, doc_number)…]) over a question set → Figures."""
+    """search(q) → (answerable|None, [(text, document names)…]) over a question set → Figures."""
     fig = Figures(name)
     for case in questions.cases:
         started = time.perf_counter()
         answerable, results = search(case.q)
         fig.latencies_ms.append((time.perf_counter() - started) * 1000)
         fig.ranks.append(_hit_rank([t for t, _ in results], case.any))
-        fig.doc_ok.append(bool(results) and (not case.doc or results[0][1] in case.doc))
+        fig.top.append(results[0][0] if results else "")
+        fig.doc_ok.append(bool(results) and (not case.doc or bool(results[0][1] & set(case.doc))))
         fig.max_cite = max([fig.max_cite] + [len(t) for t, _ in results])
         if answerable is not None:
             fig.answered_in_scope.append(answerable)
@@ -106,26 +129,45 @@ def evaluate_system(name: str, search, questions: Questions) -> Figures:
     return fig
 
 
+def misses(fig: Figures, questions: Questions) -> list[str]:
+    """One system's figures → a line per question it got wrong (not hit@1, wrong document, refused or answered)."""
+    lines = []
+    for i, case in enumerate(questions.cases):
+        wrong = [w for w, bad in [(f"rank {fig.ranks[i]}", fig.ranks[i] != 1), ("doc", not fig.doc_ok[i]),
+                                  ("refused", fig.answered_in_scope and not fig.answered_in_scope[i])] if bad]
+        if wrong:
+            lines.append(f"  MISS [{', '.join(wrong)}] {case.q} → {fig.top[i][:60]}")
+    lines += [f"  ANSWERED out of scope: {q}" for q, refused in zip(questions.out_of_scope, fig.refused_oos) if not refused]
+    return lines
+
+
 def ours(retriever):
     """The real retriever as an evaluate_system search function."""
 
+    def names(hit) -> set[str]:
+        doc = retriever.index.by_id.get(hit.clause.doc_id)
+        return document_names(hit.doc_title, hit.clause.doc_number, doc.version_date if doc else "")
+
     def search(q: str):
         r = retriever.search(q, K)
-        return r.answerable, [(h.clause.text, h.clause.doc_number) for h in r.hits]
+        return r.answerable, [(h.clause.text, names(h)) for h in r.hits]
 
     return search
 
 
-def _raw_units(sources_dir: Path, splitter) -> list[tuple[str, str]]:
-    """Every source file cut naively by splitter → (text, 文号 of the document it sits in)."""
+def _raw_units(sources_dir: Path, splitter) -> list[tuple[str, set[str]]]:
+    """Every source file cut naively by splitter → (text, names of the document it sits in).
+
+    A file with 文号 is a notice: a piece belongs to the last 文号 seen; any other file is one law."""
     units = []
     for path in source_files(sources_dir):
-        current = ""
-        for piece in splitter(read_text(path)):
+        text = read_text(path)
+        current = set() if DOC_NUMBER.search(text) else file_names(text)
+        for piece in splitter(text):
             numbers = DOC_NUMBER.findall(piece)
             if numbers and re.fullmatch(r"\s*#*\s*" + re.escape(numbers[0]) + r"\s*", piece):
-                current = numbers[0]
-            current = current or (numbers[0] if numbers else "")
+                current = {numbers[0]}
+            current = current or ({numbers[0]} if numbers else set())
             if piece.strip():
                 units.append((piece.strip(), current))
     return units

@@ -5,7 +5,8 @@ with policy terms. Two retrievers: BM25 over jieba tokens and cosine over m3e-sm
 Fusion over the union of both candidate lists: cosine + weighted query-normalised BM25 +
 weighted IDF coverage of the question's words (synonyms count for the colloquial word).
 `answerable` compares a linear confidence (best cosine, coverage of the top clauses, share of
-words the documents never use) with a threshold fitted by benchmarks/calibrate.py.
+words the documents never use) with a threshold. Weights and threshold are data
+(lexicon/calibration.yaml), written by benchmarks/calibrate.py from the tuning question sets.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import math
 import re
 import time
 from collections import Counter
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +25,7 @@ import yaml
 from knowledge import concepts
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
-from knowledge.errors import QueryError
+from knowledge.errors import QueryError, SourceError
 from knowledge.index import LoadedIndex
 from knowledge.normalize import clean_query
 from knowledge.tokenize import Tokenizer
@@ -31,43 +33,113 @@ from knowledge.types import IN_FORCE, Hit, SearchResult
 from knowledge.versions import in_force_successor
 
 CANDIDATES = 50
-BM25_WEIGHT = 0.15  # weight of the query-normalised BM25 score next to the cosine
-CLAUSE_COVERAGE_WEIGHT = 0.4  # weight of the IDF-weighted share of query words a clause contains
 UNOFFICIAL_PENALTY = 0.02  # text found only in an unofficial copy ranks below equal official text
-# answerable ⇔ cosine + COVERAGE_WEIGHT·coverage − OOV_WEIGHT·oov ≥ ANSWERABLE_THRESHOLD, fitted by
-# benchmarks/calibrate.py on benchmarks/questions.yaml (every out-of-scope question refused).
-COVERAGE_WEIGHT = 0.16  # IDF-weighted share of the question's words found in the top clauses
-OOV_WEIGHT = 0.04  # share of the question's words the documents never use
-ANSWERABLE_THRESHOLD = 0.816
 COVERAGE_DEPTH = 3
 CONCEPT_DEPTH = 10  # candidates searched for the question's key concept (knowledge/concepts.py)
+GAP_DEPTH = 4  # answerable looks at how far the best clause stands above the fifth
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
 class Lexicon:
-    """Colloquial → policy term expansions from the synonyms file."""
+    """Colloquial → policy term expansions from the synonyms file, and numbers in both spellings."""
 
     def __init__(self, path: Path):
         data = yaml.safe_load(path.read_text("utf-8")) or {}
         self.terms = {str(k): [str(t) for t in v] for k, v in data.items()}
         self._keys = sorted(self.terms, key=len, reverse=True)
 
-    def keys_in(self, query: str) -> list[str]:
-        """A simplified query → the colloquial words it contains, longest match first, no overlaps."""
-        found, rest = [], query
+    def entries(self, query: str) -> dict[str, list[str]]:
+        """A simplified query → {word it contains: the forms the documents may use instead}.
+
+        Synonym keys longest first without overlaps, then each number with a unit in the other
+        spelling (3年 ⇄ 三年, 90% ⇄ 百分之九十): the texts write both ways."""
+        found, rest = {}, query
         for key in self._keys:
             if key in rest:
-                found.append(key)
+                found[key] = self.terms[key]
                 rest = rest.replace(key, " ")
+        for m in _NUMBER.finditer(rest):
+            other = _respell(m)
+            if other:
+                found[m.group(0)] = [other]
         return found
 
+    def keys_in(self, query: str) -> list[str]:
+        """A simplified query → the colloquial words (and numbers) it contains."""
+        return list(self.entries(query))
+
     def expand(self, query: str) -> list[str]:
-        """A simplified query → policy terms for the colloquial words it contains (no repeats)."""
-        terms = [t for key in self.keys_in(query) for t in self.terms[key]]
+        """A simplified query → the other forms of the words it contains (no repeats)."""
+        terms = [t for forms in self.entries(query).values() for t in forms]
         return [t for t in dict.fromkeys(terms) if t not in query]
 
 
 WARM_UP_QUERY = "我是应届毕业生，能领什么补贴"  # every stage: 繁简, synonyms, jieba, BM25, the model, FAISS
+_DIGITS = "零一二三四五六七八九"
+_NUMBER = re.compile(r"百分之([一二三四五六七八九十]{1,3})|(\d{1,2})%|(\d{1,2}|[一二两三四五六七八九十]{1,3})(个工作日|个月|周岁|年|岁|天|日|级|倍)")
+
+
+def _chinese(n: int) -> str:
+    """1..99 → Chinese numerals (12 → 十二, 20 → 二十)."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _DIGITS[tens]) + "十" if tens else "") + (_DIGITS[ones] if ones else "")
+
+
+def _arabic(text: str) -> int | None:
+    """Chinese numerals 一…九十九 (两 = 2) → int, None when not a number."""
+    text = text.replace("两", "二")
+    tens, _, ones = text.rpartition("十")
+    if "十" not in text:
+        return _DIGITS.index(text) if len(text) == 1 and text in _DIGITS[1:] else None
+    t = 1 if tens == "" else (_DIGITS.index(tens) if len(tens) == 1 and tens in _DIGITS[1:] else None)
+    o = 0 if ones == "" else (_DIGITS.index(ones) if len(ones) == 1 and ones in _DIGITS[1:] else None)
+    return None if t is None or o is None else 10 * t + o
+
+
+def _respell(m: re.Match) -> str:
+    """A number match (百分之九十 / 90% / 3年 / 三年) → the same number in the other spelling, '' if none."""
+    if m.group(1):
+        n = _arabic(m.group(1))
+        return f"{n}%" if n else ""
+    if m.group(2):
+        return f"百分之{_chinese(int(m.group(2)))}" if int(m.group(2)) else ""
+    number, unit = m.group(3), m.group(4)
+    if number.isdigit():
+        return _chinese(int(number)) + unit if 0 < int(number) < 100 else ""
+    n = _arabic(number)
+    return f"{n}{unit}" if n else ""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Scoring constants fitted on the tuning sets by benchmarks/calibrate.py.
+
+    Ranking: cosine + bm25_weight·BM25/max + clause_coverage_weight·(IDF share of the question's
+    words the clause contains). answerable ⇔ best cosine + coverage_weight·(that share over the top
+    clauses) − oov_weight·(share of words no clause uses) + gap_weight·(how far the best clause's score
+    stands above the fifth: a question the documents answer singles one clause out) ≥ threshold."""
+
+    bm25_weight: float
+    clause_coverage_weight: float
+    coverage_weight: float
+    oov_weight: float
+    gap_weight: float
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path) -> "Calibration":
+        """A calibration YAML file → Calibration; a missing file, key or non-number raises SourceError naming it."""
+        try:
+            data = yaml.safe_load(path.read_text("utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise SourceError(str(path), None, f"cannot read the calibration (setting KNOWLEDGE_CALIBRATION): {exc}") from exc
+        values = {}
+        for f in fields(cls):
+            value = data.get(f.name) if isinstance(data, dict) else None
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SourceError(str(path), None, f"key {f.name}: a number is required (run benchmarks/calibrate.py)")
+            values[f.name] = float(value)
+        return cls(**values)
 
 
 class Retriever:
@@ -77,6 +149,7 @@ class Retriever:
         self.index, self.embedder, self.settings = index, embedder, settings
         self.tokenizer = Tokenizer(settings.userdict)
         self.lexicon = Lexicon(settings.synonyms)
+        self.calibration = Calibration.load(settings.calibration)
 
     @functools.cached_property
     def _vocab(self) -> dict:
@@ -137,19 +210,22 @@ class Retriever:
         floor = min(dense.values(), default=0.0)  # candidates outside the dense top-N get the N-th cosine
         best_kw = float(keyword.max()) if n else 0.0
         words = self.query_words(clean)
-        base = {i: dense.get(i, floor) + BM25_WEIGHT * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
+        cal = self.calibration
+        base = {i: dense.get(i, floor) + cal.bm25_weight * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
         fused = {
-            i: base[i] + CLAUSE_COVERAGE_WEIGHT * _coverage(words, self._search_text(i)) - UNOFFICIAL_PENALTY * (not clauses[i].official)
+            i: base[i] + cal.clause_coverage_weight * _coverage(words, self._search_text(i)) - UNOFFICIAL_PENALTY * (not clauses[i].official)
             for i in candidates
         }
         order = sorted(fused, key=fused.get, reverse=True)
         # the answerable evidence looks at the ranking before word coverage was rewarded
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
-        evidence = {"cosine": float(dense_scores[0][0]), "coverage": _coverage(words, top_text), "oov": self._oov(words)}
-        evidence["confidence"] = confidence(evidence)
+        runner_up = fused[order[min(GAP_DEPTH, len(order) - 1)]] if order else 0.0
+        evidence = {"cosine": float(dense_scores[0][0]), "coverage": _coverage(words, top_text), "oov": self._oov(words),
+                    "gap": fused[order[0]] - runner_up if order else 0.0}
+        evidence["confidence"] = confidence(evidence, cal)
         shown = order if include_superseded else [i for i in order if self._in_force[i]]
         key, absent = concepts.check(clean, [self._search_text(i) for i in shown[:CONCEPT_DEPTH]], self.tokenizer, self.lexicon)
-        result = SearchResult(query, evidence["confidence"] >= ANSWERABLE_THRESHOLD and not absent,
+        result = SearchResult(query, evidence["confidence"] >= cal.threshold and not absent,
                               [self._hit(i, fused[i]) for i in shown[:k]], evidence, key, absent)
         if order and shown and order[0] != shown[0]:
             self._note_replaced(result, order[0], fused[order[0]])
@@ -174,10 +250,12 @@ class Retriever:
 
     @functools.cached_property
     def _texts(self) -> list[str]:
-        return [c.text + "".join(c.path) for c in self.index.clauses]
+        titles = self.index.doc_titles
+        return [c.text + "".join(c.path) + titles.get(c.doc_id, "") for c in self.index.clauses]
 
     def _search_text(self, i: int) -> str:
-        """Clause i → the text word coverage is measured on (its text and headings)."""
+        """Clause i → the text word coverage is measured on (its text, headings and document title:
+        「我在广州」 expanded to 广东省 and a staff question naming a law find their document)."""
         return self._texts[i]
 
     def query_words(self, clean: str) -> list[tuple[float, list[str]]]:
@@ -186,8 +264,8 @@ class Retriever:
         A colloquial word with synonyms counts as present when it or one of its policy terms is."""
         groups: list[tuple[float, list[str]]] = []
         rest = clean
-        for key in self.lexicon.keys_in(clean):
-            groups.append((self._idf.get(key, 3.0), [key] + self.lexicon.terms[key]))
+        for key, forms in self.lexicon.entries(clean).items():
+            groups.append((self._idf.get(key, 3.0), [key] + forms))
             rest = rest.replace(key, " ")
         words = list(dict.fromkeys(t for t in self.tokenizer.tokens(rest) if len(t) > 1 or t not in self._idf))
         words = [w for w in words if not any(w != u and w in u for u in words)]  # keep the longest form
@@ -199,9 +277,10 @@ class Retriever:
         return sum(w not in self._idf for w in own) / len(own) if own else 1.0
 
 
-def confidence(evidence: dict[str, float], coverage_weight: float = COVERAGE_WEIGHT, oov_weight: float = OOV_WEIGHT) -> float:
-    """Evidence of a search → the score compared with ANSWERABLE_THRESHOLD."""
-    return evidence["cosine"] + coverage_weight * evidence["coverage"] - oov_weight * evidence["oov"]
+def confidence(evidence: dict[str, float], cal: Calibration) -> float:
+    """Evidence of a search and the calibration → the score compared with cal.threshold."""
+    return (evidence["cosine"] + cal.coverage_weight * evidence["coverage"] - cal.oov_weight * evidence["oov"]
+            + cal.gap_weight * evidence["gap"])
 
 
 def _coverage(words: list[tuple[float, list[str]]], text: str) -> float:

@@ -20,8 +20,10 @@ pytestmark = pytest.mark.integration
     ],
 )
 def test_real_questions_find_their_clause(retriever, question, phrase):
+    # answerable is not asserted here: with the law library the calibrated rule refuses about half
+    # of the in-scope questions to refuse every near-miss (docs/design.md, retrieval on the library);
+    # a refused answer still shows these clauses as possibly related.
     result = retriever.search(question, 3)
-    assert result.answerable
     assert any(p in h.clause.text for h in result.hits for p in phrase.split("|"))
     assert all(len(h.clause.text) <= MAX_CLAUSE_CHARS for h in result.hits)
 

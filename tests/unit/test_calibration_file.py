@@ -1,0 +1,42 @@
+"""The calibration file: read as data, and every fault named by file and key."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.config import KnowledgeSettings
+from knowledge.errors import SourceError
+from knowledge.retrieve import Calibration, confidence
+
+GOOD = "bm25_weight: 0.1\nclause_coverage_weight: 0.4\ncoverage_weight: 0.2\noov_weight: 0.04\ngap_weight: 0.5\nthreshold: 0.8\n"
+
+
+def test_the_shipped_calibration_loads():
+    cal = Calibration.load(KnowledgeSettings().calibration)
+    assert 0 < cal.threshold < 2 and cal.bm25_weight >= 0
+
+
+def test_values_come_from_the_file(tmp_path):
+    path = tmp_path / "calibration.yaml"
+    path.write_text(GOOD)
+    cal = Calibration.load(path)
+    assert cal.threshold == 0.8
+    assert confidence({"cosine": 0.7, "coverage": 0.5, "oov": 0.5, "gap": 0.2}, cal) == pytest.approx(0.7 + 0.1 - 0.02 + 0.1)
+
+
+@pytest.mark.parametrize("text, key", [
+    (GOOD.replace("threshold: 0.8\n", ""), "threshold"),
+    (GOOD.replace("oov_weight: 0.04", "oov_weight: high"), "oov_weight"),
+    ("- just a list\n", "bm25_weight"),
+])
+def test_a_missing_or_bad_key_is_named(tmp_path, text, key):
+    path = tmp_path / "calibration.yaml"
+    path.write_text(text)
+    with pytest.raises(SourceError, match=key) as err:
+        Calibration.load(path)
+    assert str(path) in str(err.value) and "calibrate.py" in str(err.value)
+
+
+def test_a_missing_file_names_the_setting(tmp_path):
+    with pytest.raises(SourceError, match="KNOWLEDGE_CALIBRATION"):
+        Calibration.load(tmp_path / "none.yaml")
