@@ -4,9 +4,9 @@ Usage: python benchmarks/calibrate.py [--keep-fusion] [tuning.yaml …]
        (default sets: benchmarks/laws_tune.yaml and benchmarks/questions.yaml; never laws_eval.yaml)
 1. Fusion weights (BM25 and per-clause word coverage): the grid point with the most hits at
    rank 1 (then correct documents at rank 1, then hits in the top 3) over the tuning cases.
-2. The answerable rule: the coverage/OOV weights that answer the most in-scope tuning questions
-   while refusing every out-of-scope one, with the threshold a margin above the highest
-   out-of-scope confidence.
+2. The answerable rule: the coverage/OOV/gap weights that answer the most in-scope tuning questions
+   while refusing every out-of-scope one the concept check lets through, with the threshold a margin
+   above the highest such out-of-scope confidence.
 The file is written with the figures it was fitted to; the retriever reads it at start.
 """
 
@@ -62,13 +62,16 @@ def fit_fusion(retriever: Retriever, sets: list[Questions]) -> dict[str, float]:
 
 def fit_answerable(retriever: Retriever, sets: list[Questions]) -> tuple[dict[str, float], float]:
     """Tuning sets → ({answerable field of Calibration: value}, in-scope share answered), refusing every out-of-scope question."""
-    inside = [r.evidence for q in sets for r in retriever.search_many([c.q for c in q.cases])]
-    outside = [r.evidence for q in sets for r in retriever.search_many(q.out_of_scope)]
+    # the concept check (knowledge/concepts.py) refuses before the threshold: what it refuses neither
+    # constrains the threshold (out of scope) nor can be answered by lowering it (in scope)
+    inside = [r.evidence for q in sets for r in retriever.search_many([c.q for c in q.cases]) if not r.missing_concepts]
+    outside = [r.evidence for q in sets for r in retriever.search_many(q.out_of_scope) if not r.missing_concepts]
+    total = sum(len(q.cases) for q in sets)
     best = None
     for cw, ow, gw in itertools.product(ANSWERABLE_GRID, ANSWERABLE_GRID, GAP_GRID):
         trial = dataclasses.replace(retriever.calibration, coverage_weight=cw, oov_weight=ow, gap_weight=gw)
         threshold = max(confidence(e, trial) for e in outside) + MARGIN
-        answered = sum(confidence(e, trial) >= threshold for e in inside) / len(inside)
+        answered = sum(confidence(e, trial) >= threshold for e in inside) / total
         if best is None or answered > best[1]:
             best = ({"coverage_weight": cw, "oov_weight": ow, "gap_weight": gw, "threshold": threshold}, answered)
     return best

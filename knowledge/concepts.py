@@ -67,9 +67,9 @@ def concepts(question: str, tokenizer, lexicon) -> list[list[str]]:
     if not phrase.strip("|"):
         return []
     found, rest = [], phrase
-    for key in lexicon.keys_in(phrase):
+    for key, others in lexicon.entries(phrase).items():  # synonyms and numbers in their other spelling
         rest = rest.replace(key, " ")
-        forms = [key] + lexicon.terms[key]
+        forms = [key, *others]
         if not any(f in groups for f in forms):
             found.append(forms)
     head, tail = rest.split("|", 1)
