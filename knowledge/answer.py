@@ -87,6 +87,16 @@ def compose(question: str, result: SearchResult, documents: Mapping[str, Documen
     return Answer("\n".join(lines), chosen, True, kind, specific)
 
 
+def asserts(result: SearchResult) -> bool:
+    """A search result → True when compose() would assert what it quotes if the result were answerable
+    (not when the concept check refused it, nor when a typed question's clause lacks what was asked:
+    those are told 「政策文件没有规定…」 whatever the threshold)."""
+    if result.missing_concepts or not result.hits:
+        return False
+    kind = qtype.classify(result.query)
+    return not kind or qtype.states(kind, result.hits[0].clause.text)
+
+
 def _not_covered(concepts: list[str]) -> str:
     """Key concepts no clause states → the honest no that names them."""
     named = "「" + "」和「".join(concepts) + "」"

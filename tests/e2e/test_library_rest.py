@@ -20,17 +20,12 @@ def test_unemployment_benefit_in_guangzhou_cites_the_guangdong_regulation(rasa_s
     assert "《广东省失业保险条例》第" in messages[0].text
 
 
-OPEN = pytest.mark.xfail(strict=False, reason="open (issue 11): refused by the calibrated threshold; see test_library_answers")
-
-
-@OPEN
 def test_men_only_hiring_cites_article_27(rasa_stack):
     messages, citations = cited(rasa_stack, "招聘只要男的，这算歧视吗")
     assert citations and citations[0]["clause_id"] == "jycjf-2015-04-24.a27", [m.text for m in messages]
     assert "《中华人民共和国就业促进法》第二十七条" in messages[0].text
 
 
-@OPEN
 def test_vocational_internships_cite_the_2022_version_only(rasa_stack):
     messages, citations = cited(rasa_stack, "职业教育法对学生实习有什么规定")
     assert citations and citations[0]["doc_id"] == "zyjyf-2022-04-20", [m.text for m in messages]

@@ -30,34 +30,19 @@ def test_guangdong_regulation_is_not_cited_outside_guangdong(knowledge):
     assert "gdssybxtl-2022-06-01" not in cited_ids(messages)
 
 
-REFUSED_FOR_SAFETY = pytest.mark.xfail(strict=True, reason=(
-    "open (issue 11): the right article ranks first, but the calibrated threshold, which must refuse every "
-    "out-of-scope tuning question, refuses it; see the closing note"))
-
-
-def test_men_only_hiring_ranks_article_27_first(knowledge):
+def test_men_only_hiring_is_article_27(knowledge):
     result = knowledge.search("招聘只要男的，这算歧视吗", 3)
-    assert result.hits[0].clause.clause_id == "jycjf-2015-04-24.a27"
-
-
-@REFUSED_FOR_SAFETY
-def test_men_only_hiring_is_answered_with_article_27(knowledge):
+    assert result.answerable and result.hits[0].clause.clause_id == "jycjf-2015-04-24.a27"
     messages, _ = run(ActionAnswerPolicy(), tracker("招聘只要男的，这算歧视吗"))
     assert messages[0]["custom"]["answerable"] and "《中华人民共和国就业促进法》第二十七条" in messages[0]["text"]
 
 
-@REFUSED_FOR_SAFETY
-def test_internships_are_answered(knowledge):
-    messages, _ = run(ActionAnswerPolicy(), tracker("职业教育法对学生实习有什么规定"))
-    assert messages[0]["custom"]["answerable"] and cited_ids(messages)[0] == NEW
-
-
-def test_internships_come_from_the_2022_version_only(knowledge):
+def test_internships_are_answered_from_the_2022_version_only(knowledge):
     question = "职业教育法对学生实习有什么规定"
     result = knowledge.search(question, 5)
-    assert result.hits[0].clause.doc_id == NEW and OLD not in {h.clause.doc_id for h in result.hits}
+    assert result.answerable and result.hits[0].clause.doc_id == NEW and OLD not in {h.clause.doc_id for h in result.hits}
     messages, _ = run(ActionAnswerPolicy(), tracker(question))
-    assert OLD not in cited_ids(messages)
+    assert cited_ids(messages)[0] == NEW and OLD not in cited_ids(messages)
     assert OLD not in {c["doc_id"] for c in answer_from_retrieval(knowledge, question).citations}
     staff = knowledge.search(question, 50, include_superseded=True)
     old = [h for h in staff.hits if h.clause.doc_id == OLD]
