@@ -95,7 +95,7 @@ def assert_degraded_and_back(s: dict, process_name: str, breaker: str) -> None:
         assert NOTICE in first and re.search(r"〔\d{4}〕\d+号", first)  # from retrieval, cited
         wait_until(lambda: breakers(base)[breaker]["state"] == "open", 15, f"the {breaker} breaker opening")
         assert re.search(rf'dependency_breaker_open{{dependency="{breaker}"}} 1\.0', httpx.get(f"{base}/metrics").text)
-        for n, text in enumerate(["创业担保贷款有什么政策", "那需要什么条件", "失业了怎么做失业登记"]):
+        for n, text in enumerate(["创业担保贷款有什么政策", "失业保险金每个月能领多少", "失业了怎么做失业登记"]):
             message, seconds = web(base, f"during-{breaker}-{n}", text)
             assert NOTICE in message["text"] and message["citations"]
             assert seconds < WEB_TIMEOUT_S, f"turn {n} took {seconds:.1f} s: it waited for the frozen {process_name}"
