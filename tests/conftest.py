@@ -99,18 +99,15 @@ def retriever(model_retriever):
     return model_retriever
 
 
-@pytest.fixture(scope="session")
-def knowledge(built_settings, retriever):
-    """Point the action server's retriever at the session's real index (same objects, no reload)."""
+@pytest.fixture
+def knowledge(retriever, monkeypatch):
+    """Point the action server's retriever at the session's real index for one test (same objects, no reload)."""
     from actions import knowledge_access
 
-    knowledge_access.retriever.cache_clear()
-    original = knowledge_access.retriever
-    knowledge_access.retriever = lambda: retriever  # type: ignore[assignment]
+    monkeypatch.setattr(knowledge_access, "retriever", lambda: retriever)
     for module in ("actions.policy", "actions.followup", "actions.benefits"):
-        __import__(module, fromlist=["x"]).retriever = knowledge_access.retriever
-    yield retriever
-    knowledge_access.retriever = original
+        monkeypatch.setattr(__import__(module, fromlist=["x"]), "retriever", knowledge_access.retriever)
+    return retriever
 
 
 def copy_sources(tmp_path: Path, *files: Path) -> Path:
