@@ -271,7 +271,7 @@ def test_official_long_answer_is_split_and_fully_delivered(retriever, api):
     long_text = "\n".join(f"第{i}段：" + "就业补贴申请条件说明" * 20 for i in range(25))  # ≈ 15 000 bytes
     with official(retriever, FakeDialogue(text=long_text), api) as c:
         r = post_plain(c, text_xml("详细说明", msg_id=4004))
-        rest = sent(api, "/cgi-bin/message/custom/send", count=7)
+        rest = sent(api, "/cgi-bin/message/custom/send", count=7, timeout=30.0)  # a busy machine sends slowly
     chunks = [content(r)] + [b["text"]["content"] for b in rest]
     assert len(chunks) >= 7 and all(len(x.encode()) <= 2048 for x in chunks)
     assert "\n".join(chunks).startswith(long_text) and "可回复：高校毕业生" in chunks[-1]

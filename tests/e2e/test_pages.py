@@ -153,7 +153,7 @@ def test_staff_console_search_highlight_context_and_queue(gateway, page):
     assert page.locator("#context").inner_text().strip()
     page.select_option("#doc", value="")
     page.fill("#q", "县级人民政府举办多种形式的职业教育，开展实用技术的培训")
-    page.wait_for_function("document.querySelector('#results').innerText.includes('职业教育法')")
+    page.wait_for_function("() => document.querySelector('#results').innerText.includes('职业教育法')")
     assert "已被修订" not in page.locator("#results").inner_text()  # old versions only on request
     page.check("#old")
     page.wait_for_selector(".result .badge >> text=已被修订")
