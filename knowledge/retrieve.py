@@ -74,7 +74,7 @@ class Lexicon:
         return [t for t in dict.fromkeys(terms) if t not in query]
 
 
-WARM_UP_QUERY = "我是应届毕业生，能领什么补贴"  # every stage: 繁简, synonyms, jieba, BM25, the model, FAISS
+WARM_UP_QUERY = "我是应届毕业生，失业金每个月能领多少，怎么申请"  # every stage: 繁简, synonyms, numbers, jieba and its POS tagger (concepts), BM25, the model, FAISS
 _DIGITS = "零一二三四五六七八九"
 _NUMBER = re.compile(r"百分之([一二三四五六七八九十]{1,3})|(\d{1,2})%|(\d{1,2}|[一二两三四五六七八九十]{1,3})(个工作日|个月|周岁|年|岁|天|日|级|倍)")
 
