@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from server.accounts import Account, Credential, parse_accounts
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -22,9 +24,11 @@ class Settings(BaseSettings):
     rasa_timeout_s: float = 3.0  # a web turn; WeChat's is shorter when its deadline needs it (wechat_turn_timeout_s)
     public_url: str = "http://127.0.0.1:8000"
 
-    staff_token: SecretStr | None = None  # required to open /staff and its API
+    staff_token: SecretStr | None = None  # the account "staff" (role staff); see staff_accounts
+    staff_accounts: SecretStr | None = None  # "name:role:token,…" (server/accounts.py); roles staff, editor
     max_body_bytes: int = 64 * 1024
     rate_limit_per_minute: int = 120  # per client address
+    staff_rate_limit_per_minute: int = 600  # per staff account (a call centre shares one NAT address)
     allowed_origins: list[str] = []  # pages allowed to embed the widget (CORS); empty = same origin only
 
     # WeChat Official Account (公众号)
@@ -50,6 +54,19 @@ class Settings(BaseSettings):
     docs_access: Literal["off", "internal", "token"] = "internal"
     ops_networks: list[IPv4Network | IPv6Network] = [IPv4Network("127.0.0.0/8"), IPv6Network("::1/128")]
     ops_token: SecretStr | None = None
+
+    @property
+    def credentials(self) -> list[Credential]:
+        """Every staff account that may sign in: POLICY_STAFF_ACCOUNTS plus POLICY_STAFF_TOKEN as "staff"."""
+        listed = parse_accounts(self.staff_accounts.get_secret_value()) if self.staff_accounts else []
+        if self.staff_token and not any(c.account.name == "staff" for c in listed):
+            listed.append(Credential(Account("staff", "staff"), self.staff_token.get_secret_value()))
+        return listed
+
+    @model_validator(mode="after")
+    def _accounts_valid(self) -> Settings:
+        self.credentials  # noqa: B018 — a malformed POLICY_STAFF_ACCOUNTS fails at start, naming the entry
+        return self
 
     @model_validator(mode="after")
     def _token_when_needed(self) -> Settings:

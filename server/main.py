@@ -52,7 +52,8 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
     app.state.retriever = retriever
     app.add_middleware(Metrics)
     app.add_middleware(OpsAccess, settings=settings)
-    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute,
+                       staff_per_minute=settings.staff_rate_limit_per_minute, credentials=settings.credentials)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.allowed_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"])

@@ -15,6 +15,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server.accounts import authenticate
 from server.metrics import LATENCY, REQUESTS
 
 
@@ -44,18 +45,32 @@ REFILL_S = 60.0  # a per-minute bucket is full again after a minute
 
 
 class RateLimit(BaseHTTPMiddleware):
-    """Token bucket per client address: `per_minute` requests, bursts up to the same number."""
+    """Token bucket per client: `per_minute` requests per address, bursts up to the same number; a request
+    carrying a staff account's token counts against that account (`staff_per_minute`) instead, because a call
+    centre sits behind one NAT address."""
 
-    def __init__(self, app, per_minute: int, max_clients: int = 100_000, exempt: tuple[str, ...] = ("/healthz", "/readyz", "/metrics")):
+    def __init__(self, app, per_minute: int, staff_per_minute: int | None = None, credentials=(),
+                 max_clients: int = 100_000, exempt: tuple[str, ...] = ("/healthz", "/readyz", "/metrics")):
         super().__init__(app)
-        self.rate, self.capacity, self.exempt = per_minute / 60.0, float(per_minute), exempt
+        self.capacity, self.exempt = float(per_minute), exempt
+        self.staff_capacity = float(staff_per_minute or per_minute)
+        self.credentials = list(credentials)
         self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self.max_clients = max_clients
 
+    def client_key(self, request: Request) -> str:
+        """A request → its bucket: "account:NAME" for a valid staff token, else the client address."""
+        authorization = request.headers.get("authorization")
+        account = authenticate(self.credentials, authorization) if authorization and self.credentials else None
+        if account is not None:
+            return f"account:{account.name}"
+        return request.client.host if request.client else "-"
+
     def allow(self, client: str, now: float) -> bool:
         """One request from client at now → whether its bucket still has a token."""
-        tokens, last = self.buckets.pop(client, (self.capacity, now))
-        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        capacity = self.staff_capacity if client.startswith("account:") else self.capacity
+        tokens, last = self.buckets.pop(client, (capacity, now))
+        tokens = min(capacity, tokens + (now - last) * capacity / REFILL_S)
         allowed = tokens >= 1
         self.buckets[client] = (tokens - 1 if allowed else tokens, now)
         # least recently seen first; a bucket idle for a minute is full again, the same as none, so
@@ -65,7 +80,7 @@ class RateLimit(BaseHTTPMiddleware):
         return allowed
 
     async def dispatch(self, request: Request, call_next):
-        if request.url.path in self.exempt or self.allow(request.client.host if request.client else "-", time.monotonic()):
+        if request.url.path in self.exempt or self.allow(self.client_key(request), time.monotonic()):
             return await call_next(request)
         return JSONResponse({"detail": "请求过于频繁，请稍后再试。"}, status_code=429, headers={"Retry-After": "10"})
 

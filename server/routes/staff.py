@@ -7,7 +7,7 @@ import asyncio
 from fastapi import APIRouter, HTTPException
 
 from actions import store
-from server.deps import DialogueDep, StaffOnly
+from server.deps import DialogueDep, StaffDep, StaffOnly
 from server.dialogue import DialogueUnavailable
 
 router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[StaffOnly])
@@ -33,6 +33,6 @@ async def resolve(handoff_id: int, dialogue: DialogueDep) -> dict:
 
 
 @router.get("/whoami")
-def whoami() -> dict:
-    """A cheap authenticated call the console uses to check its token."""
-    return {"role": "staff"}
+def whoami(account: StaffDep) -> dict:
+    """A cheap authenticated call the console uses to check its token → the account's name and role."""
+    return {"name": account.name, "role": account.role}
