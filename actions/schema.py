@@ -20,6 +20,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 2: when staff closed a request (handling time), and an index for the lookup every paused turn makes
     ("ALTER TABLE handoffs ADD COLUMN resolved REAL",
      "CREATE INDEX handoffs_by_sender ON handoffs (sender_id, status)"),
+    # 3: the conversation journal (actions/journal.py): every citizen, bot and staff message of every channel
+    ("""CREATE TABLE turns (id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, channel TEXT NOT NULL, at REAL NOT NULL,
+        role TEXT NOT NULL, text TEXT NOT NULL, citations TEXT NOT NULL DEFAULT '[]', outcome TEXT,
+        latency_ms REAL, staff TEXT)""",
+     "CREATE INDEX turns_by_sender ON turns (sender_id, id)",
+     "CREATE INDEX turns_by_time ON turns (at)"),
 )
 LATEST = len(MIGRATIONS)
 

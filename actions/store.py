@@ -20,7 +20,7 @@ def db_path() -> Path:
     return Path(os.environ.get("ACTIONS_DB_PATH") or DEFAULT_DB)
 
 
-def _connect() -> sqlite3.Connection:
+def connect() -> sqlite3.Connection:
     path = db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, timeout=10)
@@ -31,13 +31,13 @@ def _connect() -> sqlite3.Connection:
 
 def ensure_schema() -> int:
     """Open the records file once → its schema version, migrated (start-up: a bad file stops it, naming the path)."""
-    with closing(_connect()) as conn:
+    with closing(connect()) as conn:
         return schema.version(conn)
 
 
 def add_handoff(sender_id: str, last_message: str) -> int:
     """A conversation asking for a person → its row id in the waiting queue (one open request each)."""
-    with closing(_connect()) as conn, conn:
+    with closing(connect()) as conn, conn:
         row = conn.execute("SELECT id FROM handoffs WHERE sender_id=? AND status='waiting'", (sender_id,)).fetchone()
         if row:
             return row[0]
@@ -47,7 +47,7 @@ def add_handoff(sender_id: str, last_message: str) -> int:
 
 def waiting_handoffs() -> list[dict]:
     """→ the waiting queue, oldest first."""
-    with closing(_connect()) as conn:
+    with closing(connect()) as conn:
         rows = conn.execute("SELECT id, sender_id, created, last_message FROM handoffs WHERE status='waiting' ORDER BY id").fetchall()
     return [dict(zip(("id", "sender_id", "created", "last_message"), r, strict=True)) for r in rows]
 
@@ -59,14 +59,14 @@ def is_waiting(sender_id: str) -> bool:
 
 def waiting_ticket(sender_id: str) -> int | None:
     """→ the conversation's open request id (its place in the queue), None when it is not waiting."""
-    with closing(_connect()) as conn:
+    with closing(connect()) as conn:
         row = conn.execute("SELECT id FROM handoffs WHERE sender_id=? AND status='waiting'", (sender_id,)).fetchone()
     return row[0] if row else None
 
 
 def cancel_handoff(sender_id: str) -> int | None:
     """The citizen withdraws: the open request → status 'cancelled'; → its id, None when none was open."""
-    with closing(_connect()) as conn, conn:
+    with closing(connect()) as conn, conn:
         row = conn.execute("SELECT id FROM handoffs WHERE sender_id=? AND status='waiting'", (sender_id,)).fetchone()
         if row:
             conn.execute("UPDATE handoffs SET status='cancelled' WHERE id=?", (row[0],))
@@ -75,7 +75,7 @@ def cancel_handoff(sender_id: str) -> int | None:
 
 def resolve_handoff(handoff_id: int) -> str | None:
     """A waiting request's id → its sender_id, now marked done; None when no such waiting request."""
-    with closing(_connect()) as conn, conn:
+    with closing(connect()) as conn, conn:
         row = conn.execute("SELECT sender_id FROM handoffs WHERE id=? AND status='waiting'", (handoff_id,)).fetchone()
         if row:
             conn.execute("UPDATE handoffs SET status='done', resolved=? WHERE id=?", (time.time(), handoff_id))
@@ -84,12 +84,12 @@ def resolve_handoff(handoff_id: int) -> str | None:
 
 def add_feedback(sender_id: str, rating: str, clause_ids: list[str], question: str) -> int:
     """A 👍/👎 on the last answer → its row id."""
-    with closing(_connect()) as conn, conn:
+    with closing(connect()) as conn, conn:
         return conn.execute("INSERT INTO feedback (sender_id, created, rating, clause_ids, question) VALUES (?, ?, ?, ?, ?)",
                             (sender_id, time.time(), rating, json.dumps(clause_ids), question)).lastrowid
 
 
 def feedback_rows() -> list[dict]:
-    with closing(_connect()) as conn:
+    with closing(connect()) as conn:
         rows = conn.execute("SELECT sender_id, rating, clause_ids, question FROM feedback ORDER BY id").fetchall()
     return [{"sender_id": s, "rating": r, "clause_ids": json.loads(c), "question": q} for s, r, c, q in rows]

@@ -1,0 +1,54 @@
+"""The conversation journal: every message of every channel — the citizen's (masked), the assistant's and
+staff's — with its outcome, for transcripts, live handoff, conversation review and the dashboard.
+
+A row: id, sender_id, channel (web / wechat / wecom), at (epoch seconds), role (citizen / bot / staff),
+text, citations (the clause ids / citation strings, JSON list), outcome (for bot rows: answered / refused /
+handoff / smalltalk / fallback …), latency_ms (bot rows: the turn's reply time), staff (the account name).
+Schema: actions/schema.py step 3; same SQLite file as actions/store.py.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import closing
+
+from actions.store import connect
+
+COLUMNS = ("id", "sender_id", "channel", "at", "role", "text", "citations", "outcome", "latency_ms", "staff")
+ROLES = ("citizen", "bot", "staff")
+
+
+def record(sender_id: str, channel: str, role: str, text: str, *, citations: list | None = None,
+           outcome: str | None = None, latency_ms: float | None = None, staff: str | None = None,
+           at: float | None = None) -> int:
+    """One message → its row id (at defaults to now)."""
+    if role not in ROLES:
+        raise ValueError(f"journal role must be one of {ROLES}, not {role!r}")
+    with closing(connect()) as conn, conn:
+        return conn.execute(
+            "INSERT INTO turns (sender_id, channel, at, role, text, citations, outcome, latency_ms, staff) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (sender_id, channel, time.time() if at is None else at, role, text, json.dumps(citations or [], ensure_ascii=False),
+             outcome, latency_ms, staff)).lastrowid
+
+
+def transcript(sender_id: str, after_id: int = 0, limit: int = 500) -> list[dict]:
+    """A conversation → its messages with id > after_id, oldest first (after_id lets a client poll for new ones)."""
+    with closing(connect()) as conn:
+        rows = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM turns WHERE sender_id=? AND id>? ORDER BY id LIMIT ?",
+                            (sender_id, after_id, limit)).fetchall()
+    return [_row(r) for r in rows]
+
+
+def between(start: float, end: float) -> list[dict]:
+    """A time window [start, end) → every message in it, oldest first (review and dashboard queries start here)."""
+    with closing(connect()) as conn:
+        rows = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM turns WHERE at>=? AND at<? ORDER BY id", (start, end)).fetchall()
+    return [_row(r) for r in rows]
+
+
+def _row(values: tuple) -> dict:
+    row = dict(zip(COLUMNS, values, strict=True))
+    row["citations"] = json.loads(row["citations"])
+    return row
