@@ -20,6 +20,7 @@ from server.dialogue import RasaDialogue
 from server.middleware import BodyLimit, Metrics, OpsAccess, RateLimit, SecurityHeaders
 from server.privacy import install_log_masking
 from server.routes import chat, ops, search, staff
+from server.routes import insights as insights_routes
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
     app.add_middleware(SecurityHeaders)  # outermost: refusals (413, 429, 404) carry the headers too
     for module in (ops, search, chat, staff):
         app.include_router(module.router)
+    app.include_router(insights_routes.router)
     _pages(app)
     return app
 
