@@ -232,7 +232,8 @@ class _Turn:
 
 
 def dashboard(start: date, end: date, channel: str | None = None, resolve: Resolve | None = None, top: int = 10) -> dict:
-    """A date range (and channel) → {"days": [per day and channel figures], "totals": [per channel, then "all"],
+    """A date range (and channel) → {"days": [per day and channel figures], "daily": [per day, all channels],
+    "totals": [per channel, then "all"],
     "topics": [the clauses answers cited most], "documents": [the documents answers cited most]}."""
     filters = Filters(start, end, channel)
     buckets: dict[tuple[str, str], _Bucket] = defaultdict(_Bucket)
@@ -255,8 +256,9 @@ def dashboard(start: date, end: date, channel: str | None = None, resolve: Resol
     channels = [channel] if channel else sorted({ch for _, ch in buckets} or CHANNELS)
     days = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
     rows = [{"day": d, "channel": ch, **buckets.get((d, ch), _Bucket()).figures()} for d in days for ch in channels]
+    daily = [{"day": d, "channel": "all", **_merged(b for (day, _), b in buckets.items() if day == d).figures()} for d in days]
     return {"start": start.isoformat(), "end": end.isoformat(), "channel": channel, "channels": channels, "days": rows,
-            "totals": _totals(buckets, channels),
+            "daily": daily, "totals": _totals(buckets, channels),
             "topics": [{"label": k, "count": n} for k, n in _top(clauses, top)],
             "documents": [{"label": k, "count": n} for k, n in _top(documents, top)]}
 
@@ -266,16 +268,18 @@ def _top(counts: Counter, n: int) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
+def _merged(buckets: Iterable[_Bucket]) -> _Bucket:
+    """Buckets → one bucket holding all their counts and reply times."""
+    total = _Bucket()
+    for bucket in buckets:
+        total.add(bucket)
+    return total
+
+
 def _totals(buckets: dict[tuple[str, str], _Bucket], channels: list[str]) -> list[dict]:
     """Per-day buckets → one row per channel over the whole range, then one for all channels."""
-    per: dict[str, _Bucket] = {ch: _Bucket() for ch in channels}
-    for (_, ch), bucket in buckets.items():
-        if ch in per:
-            per[ch].add(bucket)
-    overall = _Bucket()
-    for bucket in per.values():
-        overall.add(bucket)
-    return [{"channel": ch, **b.figures()} for ch, b in per.items()] + [{"channel": "all", **overall.figures()}]
+    per = {ch: _merged(b for (_, c), b in buckets.items() if c == ch) for ch in channels}
+    return [{"channel": ch, **b.figures()} for ch, b in per.items()] + [{"channel": "all", **_merged(per.values()).figures()}]
 
 
 def _document(label: str) -> str:

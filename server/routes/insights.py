@@ -131,6 +131,7 @@ class Dashboard(BaseModel):
     channel: str | None
     channels: list[str]
     days: list[DayFigures]
+    daily: list[DayFigures]
     totals: list[Figures]
     topics: list[Count]
     documents: list[Count]

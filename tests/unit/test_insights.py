@@ -50,6 +50,8 @@ def test_dashboard_totals_and_topics():
     assert {k: total[k] for k in ("questions", "answered", "answered_share", "refused", "handoffs", "liked", "disliked",
                                   "median_reply_ms")} == {"questions": 8, "answered": 4, "answered_share": 0.5, "refused": 2,
                                                           "handoffs": 1, "liked": 1, "disliked": 2, "median_reply_ms": 650.0}
+    assert [(d["day"], d["questions"], d["answered_share"], d["median_reply_ms"]) for d in board["daily"]] == [
+        ("2026-11-02", 6, 0.5, 600.0), ("2026-11-03", 2, 0.5, 2250.0)]  # medians of all the day's reply times
     assert [(t["channel"], t["questions"]) for t in board["totals"]] == [("web", 4), ("wechat", 3), ("wecom", 1), ("all", 8)]
     # topics count answered turns citing a clause, once per turn; the day before the range is not counted
     assert [(t["label"], t["count"]) for t in board["topics"]] == [(NOTICE, 2), (ARTICLE, 2), (UNEMPLOYMENT, 1)]
