@@ -33,9 +33,9 @@ CHANNELS = {"web": "网站", "wechat": "微信公众号", "wecom": "企业微信
 OUTCOMES = {"answered": "已解答", "refused": "未能解答", "clarify": "追问澄清", "handoff": "转人工",
             "smalltalk": "寒暄", "fallback": "降级答复", "complaint": "投诉"}
 DISLIKED = "disliked"  # the 👎 filter: a feedback record, not a journal outcome
-FILTERS = OUTCOMES | {DISLIKED: "差评 👎"}
+FILTERS = OUTCOMES | {DISLIKED: "差评（没帮助）"}
 ROLES = {"citizen": "市民", "bot": "助手", "staff": "坐席", "rating": "市民评价"}
-RATINGS = {"good": "👍 有帮助", "bad": "👎 没帮助"}
+RATINGS = {"good": "有帮助", "bad": "没帮助"}  # words, not 👍/👎: emoji show as boxes without an emoji font
 CSV_HEADER = ("会话", "渠道", "时间", "角色", "内容", "结果", "引用条款", "回复耗时（毫秒）", "坐席")
 _TITLE = re.compile(r"《([^》]+)》")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a cell Excel would run as a formula (CSV injection)

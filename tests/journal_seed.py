@@ -40,11 +40,11 @@ def _rating(sender, rating, question, when, clause_ids=()):
 
 def seed() -> None:
     """Write the history into the records file at ACTIONS_DB_PATH."""
-    notice = {"clause_id": "gf2017-28.p3.i9.s1", "citation": NOTICE, "doc_title": "国务院关于做好当前和今后一段时期就业创业工作的意见"}
+    notice = {"clause_id": "gf2017-28.p4.i11.s10", "citation": NOTICE, "doc_title": "国务院关于做好当前和今后一段时期就业创业工作的意见"}
     _turn("web:old", "创业补贴有哪些", at(DAY0, 12, 0), "answered", 700, [UNEMPLOYMENT])
     _turn("web:a1", "我是应届毕业生能领什么补贴", at(DAY1, 9, 0), "answered", 800, [notice])
     _turn("web:a1", "求职创业补贴怎么申请", at(DAY1, 9, 1), "answered", 1200, [notice, ARTICLE_ID])
-    _rating("web:a1", "good", "求职创业补贴怎么申请", at(DAY1, 9, 2), ["gf2017-28.p3.i9.s1"])
+    _rating("web:a1", "good", "求职创业补贴怎么申请", at(DAY1, 9, 2), ["gf2017-28.p4.i11.s10"])
     _turn("web:b2", "公积金怎么提取", at(DAY1, 10, 0), "refused", 400)
     _turn("web:b2", "转人工", at(DAY1, 10, 1), "handoff", 300)
     journal.record("web:b2", "web", "staff", "您好，我是坐席小王，公积金请咨询住房公积金中心。", staff="wang", at=at(DAY1, 10, 3))

@@ -50,8 +50,10 @@ class Option(BaseModel):
 class Meta(BaseModel):
     channels: list[Option]
     outcomes: list[Option]
+    ratings: list[Option]
     max_days: int
     default_days: int
+    time_zone: str  # the zone of the days and times shown (an IANA name)
 
 
 class ConversationSummary(BaseModel):
@@ -142,7 +144,8 @@ def meta() -> Meta:
     """→ the channels and outcomes the views filter by, with their Chinese names (the console's one source)."""
     return Meta(channels=[Option(value=k, label=v) for k, v in insights.CHANNELS.items()],
                 outcomes=[Option(value=k, label=v) for k, v in insights.FILTERS.items()],
-                max_days=insights.MAX_DAYS, default_days=DEFAULT_DAYS)
+                ratings=[Option(value=k, label=v) for k, v in insights.RATINGS.items()],
+                max_days=insights.MAX_DAYS, default_days=DEFAULT_DAYS, time_zone=insights.SERVICE_TZ.key)
 
 
 @router.get("/conversations")
