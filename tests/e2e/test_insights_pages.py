@@ -15,11 +15,13 @@ import uvicorn
 from server.config import Settings
 from server.main import create_app
 from tests.e2e.services import free_port
-from tests.e2e.test_pages import ARTIFACTS, browser, page  # noqa: F401 — the shared browser fixtures
+from tests.e2e import test_pages
 from tests.gateway.test_gateway import FakeDialogue
 from tests.journal_seed import NOTICE, seed
 
 pytestmark = pytest.mark.integration
+browser, page = test_pages.browser, test_pages.page  # the shared browser fixtures (CSP and page errors fail a test)
+ARTIFACTS = test_pages.ARTIFACTS
 TOKEN = "insights-token-1"
 
 
@@ -40,7 +42,7 @@ def console(fake_retriever):
 
 
 @pytest.fixture
-def signed_in(console, page):  # noqa: F811 — page is the shared fixture
+def signed_in(console, page):
     seed()  # into this test's ACTIONS_DB_PATH, which the in-process gateway reads
     page.goto(console + "/staff")
     page.fill("#token", TOKEN)
