@@ -107,8 +107,13 @@ def test_review_finds_opens_and_exports(signed_in):
     page.screenshot(path=str(ARTIFACTS / "insights-review.png"), full_page=True)
 
 
-def test_views_disappear_when_signed_out(signed_in):
+def test_tabs_keep_the_search_view_and_disappear_when_signed_out(signed_in):
     page = signed_in
+    assert page.is_visible("#app") and page.is_hidden("#review-view")  # signed in: the search view first, as before
+    page.click(".view-tab[data-view=review-view]")
+    page.click(".view-tab[data-view=app]")
+    page.fill("#q", "创业担保贷款")
+    page.wait_for_selector(".result")  # staff.js's search still works beside the new views
     page.click(".view-tab[data-view=review-view]")
     page.click("#logout")
     page.wait_for_selector("#login-view", state="visible")
