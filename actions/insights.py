@@ -124,10 +124,11 @@ def search(filters: Filters, limit: int = 50, offset: int = 0) -> tuple[int, lis
     """Filters → (how many conversations match, one page of them newest first, each with its first question)."""
     params = _params(filters) | {"limit": limit, "offset": offset}
     with closing(connect()) as conn:
-        total = conn.execute(f"SELECT COUNT(*) FROM ({_CONVERSATIONS})", params).fetchone()[0]
-        rows = conn.execute(f"{_CONVERSATIONS} ORDER BY last_at DESC, conv.sender_id LIMIT :limit OFFSET :offset",
-                            params).fetchall()
-        found = [dict(zip(_SUMMARY, r, strict=True)) for r in rows]
+        # the count rides along as a window over the same pass; only a page past the end needs its own count
+        rows = conn.execute(f"SELECT *, COUNT(*) OVER () FROM ({_CONVERSATIONS}) ORDER BY last_at DESC, sender_id "
+                            "LIMIT :limit OFFSET :offset", params).fetchall()
+        total = rows[0][-1] if rows else conn.execute(f"SELECT COUNT(*) FROM ({_CONVERSATIONS})", params).fetchone()[0]
+        found = [dict(zip(_SUMMARY, r[:-1], strict=True)) for r in rows]
         for row in found:
             first = conn.execute("SELECT text FROM turns WHERE sender_id = ? AND role = 'citizen' AND at >= ? AND at < ? "
                                  "ORDER BY id LIMIT 1", (row["sender_id"], params["start"], params["end"])).fetchone()

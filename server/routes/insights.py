@@ -6,6 +6,7 @@ Thin handlers over actions/insights.py; the clause ids a journal row cites are n
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
@@ -15,8 +16,9 @@ from pydantic import BaseModel, Field
 
 from actions import insights
 from knowledge import cite
-from server.deps import RetrieverDep, StaffOnly
+from server.deps import RetrieverDep, StaffDep, StaffOnly
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/staff/insights", tags=["insights"], dependencies=[StaffOnly])
 
 Channel = Literal["web", "wechat", "wecom"]
@@ -157,10 +159,11 @@ async def conversations(query: Annotated[Page, Query()]) -> ConversationPage:
 
 @router.get("/conversations.csv", response_class=Response,
             responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 with BOM, a header row"}})
-async def export(query: Annotated[Search, Query()], retriever: RetrieverDep) -> Response:
+async def export(query: Annotated[Search, Query()], retriever: RetrieverDep, account: StaffDep) -> Response:
     """Filters → every matching conversation's messages and ratings in the range as a CSV download."""
     filters = _filters(query)
     text = await asyncio.to_thread(_guarded, insights.export_csv, filters, _resolver(retriever))
+    log.info("staff %s exported conversations %s", account.name, filters)  # who took citizens' messages out, and which
     name = f"conversations-{filters.start}-{filters.end}.csv"
     return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
