@@ -73,6 +73,7 @@ def test_dashboard_draws_its_figures(signed_in):
     topics = page.locator("#board-topics li").all_inner_texts()
     assert len(topics) == 3 and f"{NOTICE}2 次" in topics[:2] and topics[2] == "《失业保险条例》第十八条1 次"
     assert page.locator("#board-documents li").all_inner_texts()[0].endswith("意见》3 次")
+    page.set_viewport_size({"width": 1280, "height": 1250})  # the views scroll inside the page: show all of it
     page.screenshot(path=str(ARTIFACTS / "insights-dashboard.png"), full_page=True)
 
 
