@@ -116,3 +116,13 @@ def test_csv_export_opens_in_excel():
 def test_a_bad_range_is_refused_in_chinese(start, end, message):
     with pytest.raises(RangeError, match=message):
         Filters(start, end)
+
+
+@pytest.mark.parametrize("entry, expected", [
+    ({"clause_id": ARTICLE_ID, "doc_title": "标题", "path": ["三、", "（九）"]}, {"clause_id": ARTICLE_ID, "label": "《标题》三、（九）"}),
+    ({"clause_id": ARTICLE_ID}, {"clause_id": ARTICLE_ID, "label": ARTICLE}),
+    (ARTICLE_ID, {"clause_id": ARTICLE_ID, "label": ARTICLE}),
+    (UNEMPLOYMENT, {"clause_id": None, "label": UNEMPLOYMENT}),
+])
+def test_every_citation_form_the_journal_may_hold_gets_a_label(entry, expected):
+    assert insights.cited(entry, resolve) == expected
