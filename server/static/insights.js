@@ -302,8 +302,10 @@
       return;
     }
     box.appendChild(el("h2", null, `${channelName(str(res.data.channel))} · ${senderId}`));
-    res.data.messages.forEach((m) => box.appendChild(renderTurn(m)));
-    (res.data.ratings || []).forEach((r) => box.appendChild(renderRating(r)));
+    const entries = res.data.messages.map((m) => ({ at: num(m.at), node: () => renderTurn(m) }))
+      .concat((res.data.ratings || []).map((r) => ({ at: num(r.at), node: () => renderRating(r) })));
+    entries.sort((a, b) => a.at - b.at); // a rating where it was given (stable: messages keep their order)
+    entries.forEach((entry) => box.appendChild(entry.node()));
   }
 
   function renderTurn(m) {
