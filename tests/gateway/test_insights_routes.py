@@ -62,3 +62,10 @@ def test_a_bad_range_is_a_422_in_chinese(api, params, message):
 def test_default_range_is_the_last_seven_days(api):
     board = api.get("/api/staff/insights/dashboard", headers=STAFF).json()
     assert len({d["day"] for d in board["days"]}) == 7 and board["totals"][-1]["questions"] == 0
+
+
+def test_meta_gives_the_console_its_names_and_zone(api):
+    meta = api.get("/api/staff/insights/meta", headers=STAFF).json()
+    assert {o["value"] for o in meta["outcomes"]} >= {"answered", "refused", "handoff", "disliked"}
+    assert {"value": "wechat", "label": "微信公众号"} in meta["channels"] and meta["time_zone"] == "Asia/Shanghai"
+    assert [r["label"] for r in meta["ratings"]] == ["有帮助", "没帮助"]
