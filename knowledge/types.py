@@ -177,6 +177,7 @@ class SearchResult:
     missing_concepts: list[str] = field(default_factory=list)  # the key concepts when no candidate clause states them
     replaced: Hit | None = None  # the best clause when it comes from a version no longer in force
     replaced_by: str = ""  # doc_id of the version in force that replaced it
+    pointer: str = ""  # staff marked such questions "not covered": where to turn instead (knowledge/links.py)
 
     def to_dict(self) -> dict:
         """SearchResult → the search JSON object."""
