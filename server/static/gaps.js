@@ -313,7 +313,7 @@
   function renderCurations() {
     const box = $("gaps-curations");
     box.textContent = "";
-    $("curations-count").textContent = state.curations.length ? `（${state.curations.length}）` : "";
+    $("curations-count").textContent = state.curations.length ? String(state.curations.length) : "";
     if (!state.curations.length) box.append(el("li", "placeholder", "还没有关联或标记。"));
     for (const cur of state.curations) {
       const li = el("li", cur.review ? "curation needs-review" : "curation");
