@@ -45,7 +45,7 @@ def report(records: list[dict], retriever, curator: Curator, days: int = 14, tod
         return []
     texts = list(dict.fromkeys(r["text"] for r in records))
     vectors, evidence = _analysed(texts, retriever)
-    matches = dict(zip(texts, curator.match(texts, retriever.embedder), strict=True))
+    matches = dict(zip(texts, curator.nearest(vectors, retriever.embedder), strict=True))
     row_of = {t: i for i, t in enumerate(texts)}
     groups = []
     for rows in cluster(vectors):

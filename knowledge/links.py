@@ -95,15 +95,25 @@ class Curator:
         curations = self.curations()
         if not curations or not questions:
             return [(None, 0.0)] * len(questions)
+        return self._nearest(curations, embedder.encode([clean_query(q, MAX_CHARS) for q in questions]), embedder)
+
+    def nearest(self, vectors: np.ndarray, embedder) -> list[tuple[Curation | None, float]]:
+        """Unit vectors of cleaned questions → for each, the closest curation within match_cosine (or None) and its cosine."""
+        curations = self.curations()
+        if not curations or not len(vectors):
+            return [(None, 0.0)] * len(vectors)
+        return self._nearest(curations, vectors, embedder)
+
+    def _nearest(self, curations: list[Curation], vectors: np.ndarray, embedder) -> list[tuple[Curation | None, float]]:
         stored, owners = self._curated_vectors(curations, embedder)
-        sims = embedder.encode([clean_query(q, MAX_CHARS) for q in questions]) @ stored.T
+        sims = vectors @ stored.T
         best = sims.argmax(axis=1)
         return [(curations[owners[b]] if sims[r, b] >= self.match_cosine else None, float(sims[r, b]))
                 for r, b in enumerate(best)]
 
     def apply(self, result: SearchResult, retriever) -> SearchResult:
         """A search result and the retriever that made it → the result with a matching curation applied."""
-        if not self.curations() or not result.query.strip():
+        if not result.query.strip():
             return result
         (curation, _), = self.match([result.query], retriever.embedder)
         if curation is None:

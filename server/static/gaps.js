@@ -207,6 +207,8 @@
       const li = el("li", "");
       li.append(el("span", "gap-q", str(q.text)),
         el("span", "gap-q-meta", `${when(q.at)} · ${CHANNELS[q.channel] || str(q.channel)} · ${list(q.kinds).map((k) => KINDS[k] || k).join("、")}`));
+      const answered = list(q.clause_ids).map(str).filter(Boolean);
+      if (answered.length) li.append(el("span", "gap-q-meta", `差评所针对的条款：${answered.join("、")}`));
       questions.append(li);
     }
     box.append(el("h4", "", "群众原话（已脱敏）"), questions);
