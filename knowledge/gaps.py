@@ -21,7 +21,7 @@ MAX_DISTANCE = 0.28  # 1 − cosine with m3e-small; docs/design.md "Knowledge ga
 EVIDENCE_DEPTH = 3  # clauses kept per question
 SHOWN_QUESTIONS = 50  # per group, newest first
 _CACHE_LIMIT = 5000
-_cache: dict[tuple[str, str], tuple[np.ndarray, list[dict], float]] = {}  # (index key, text) → vector, top clauses, confidence
+_cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, list[dict]]] = {}  # (index key, text) → vectors, top clauses
 
 
 def cluster(vectors: np.ndarray, max_distance: float = MAX_DISTANCE) -> list[list[int]]:
@@ -44,8 +44,8 @@ def report(records: list[dict], retriever, curator: Curator, days: int = 14, tod
     if not records:
         return []
     texts = list(dict.fromkeys(r["text"] for r in records))
-    vectors, evidence = _analysed(texts, retriever)
-    matches = dict(zip(texts, curator.nearest(vectors, retriever.embedder), strict=True))
+    vectors, searched, evidence = _analysed(texts, retriever)
+    matches = dict(zip(texts, curator.nearest(searched, retriever), strict=True))
     row_of = {t: i for i, t in enumerate(texts)}
     groups = []
     for rows in cluster(vectors):
@@ -76,8 +76,9 @@ def _group(records, texts, vectors, row_of, evidence, matches, days, today) -> d
     }
 
 
-def _analysed(texts: list[str], retriever) -> tuple[np.ndarray, list[tuple[list[dict], float]]]:
-    """Texts → their unit vectors and retrieval's top clauses (cached per index build: a view re-reads few texts)."""
+def _analysed(texts: list[str], retriever) -> tuple[np.ndarray, np.ndarray, list[list[dict]]]:
+    """Texts → their unit vectors for grouping, their vectors as searched (for curations) and retrieval's top
+    clauses (cached per index build: a view re-reads few texts)."""
     key = retriever.index.key
     missing = [t for t in texts if (key, t) not in _cache]
     if missing:
@@ -87,15 +88,16 @@ def _analysed(texts: list[str], retriever) -> tuple[np.ndarray, list[tuple[list[
         for text, vector, result in zip(missing, vectors, retriever.search_many(missing, EVIDENCE_DEPTH), strict=True):
             top = [{"clause_id": h.clause.clause_id, "doc_title": h.doc_title, "path": h.clause.path,
                     "text": h.clause.text, "score": round(h.score, 4)} for h in result.hits]
-            _cache[(key, text)] = (vector, top, round(result.evidence.get("confidence", 0.0), 4))
+            searched = result.vector if result.vector is not None else np.zeros_like(vector)  # no content: matches nothing
+            _cache[(key, text)] = (vector, searched, top)
     cached = [_cache[(key, t)] for t in texts]
-    return np.stack([c[0] for c in cached]), [(c[1], c[2]) for c in cached]
+    return np.stack([c[0] for c in cached]), np.stack([c[1] for c in cached]), [c[2] for c in cached]
 
 
-def _clauses(evidence: list[tuple[list[dict], float]], keep: int = 5) -> list[dict]:
+def _clauses(evidence: list[list[dict]], keep: int = 5) -> list[dict]:
     """The questions' top clauses → the clauses found most often (then scoring best), with how often and how well."""
     seen: dict[str, dict] = {}
-    for top, _ in evidence:
+    for top in evidence:
         for hit in top:
             entry = seen.setdefault(hit["clause_id"], {**hit, "questions": 0})
             entry["questions"] += 1

@@ -20,14 +20,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from knowledge.normalize import clean_query
 from knowledge.types import Clause, Hit, SearchResult
 
 log = logging.getLogger(__name__)
 LINK, UNCOVERED = "link", "uncovered"
 KINDS = (LINK, UNCOVERED)
 MAX_CHARS = 500  # a curated or asked question is compared on its first characters
-MATCH_COSINE = 0.88  # question ↔ curated question; docs/design.md "Knowledge gaps" says how it was chosen
+MATCH_COSINE = 0.89  # question ↔ curated question; docs/design.md "Knowledge gaps" says how it was chosen
 LINK_MARGIN = 0.1  # a linked clause ranks this far above the best retrieved one: it is quoted alone
 NOT_COVERED_LEAD = "很抱歉，这个问题不在现有就业创业政策文件的范围内，我不能凭猜测回答。"
 
@@ -90,22 +89,22 @@ class Curator:
                 log.exception("curations could not be read; applying the %d last read", len(self._curations))
         return self._curations
 
-    def match(self, questions: list[str], embedder) -> list[tuple[Curation | None, float]]:
+    def match(self, questions: list[str], retriever) -> list[tuple[Curation | None, float]]:
         """Questions → for each, the closest curation within match_cosine (or None) and its cosine."""
         curations = self.curations()
         if not curations or not questions:
             return [(None, 0.0)] * len(questions)
-        return self._nearest(curations, embedder.encode([clean_query(q, MAX_CHARS) for q in questions]), embedder)
+        return self._nearest(curations, _encode(questions, retriever), retriever)
 
-    def nearest(self, vectors: np.ndarray, embedder) -> list[tuple[Curation | None, float]]:
-        """Unit vectors of cleaned questions → for each, the closest curation within match_cosine (or None) and its cosine."""
+    def nearest(self, vectors: np.ndarray, retriever) -> list[tuple[Curation | None, float]]:
+        """Query vectors as the retriever searched them (SearchResult.vector) → as match()."""
         curations = self.curations()
         if not curations or not len(vectors):
             return [(None, 0.0)] * len(vectors)
-        return self._nearest(curations, vectors, embedder)
+        return self._nearest(curations, vectors, retriever)
 
-    def _nearest(self, curations: list[Curation], vectors: np.ndarray, embedder) -> list[tuple[Curation | None, float]]:
-        stored, owners = self._curated_vectors(curations, embedder)
+    def _nearest(self, curations: list[Curation], vectors: np.ndarray, retriever) -> list[tuple[Curation | None, float]]:
+        stored, owners = self._curated_vectors(curations, retriever)
         sims = vectors @ stored.T
         best = sims.argmax(axis=1)
         return [(curations[owners[b]] if sims[r, b] >= self.match_cosine else None, float(sims[r, b]))
@@ -115,7 +114,8 @@ class Curator:
         """A search result and the retriever that made it → the result with a matching curation applied."""
         if not result.query.strip():
             return result
-        (curation, _), = self.match([result.query], retriever.embedder)
+        vector = result.vector if result.vector is not None else _encode([result.query], retriever)[0]
+        (curation, _), = self.nearest(np.asarray(vector).reshape(1, -1), retriever)
         if curation is None:
             return result
         if curation.kind == UNCOVERED:
@@ -140,12 +140,18 @@ class Curator:
             self._clauses = (index.key, {c.clause_id: c for c in index.clauses})
         return self._clauses[1]
 
-    def _curated_vectors(self, curations: list[Curation], embedder) -> tuple[np.ndarray, list[int]]:
+    def _curated_vectors(self, curations: list[Curation], retriever) -> tuple[np.ndarray, list[int]]:
         """→ every curated question's vector and the row of the curation it belongs to (embedded once per revision)."""
         with self._lock:
             held, fingerprint, vectors, owners = self._vectors
-            if held is not curations or fingerprint != embedder.fingerprint:
+            if held is not curations or fingerprint != retriever.embedder.fingerprint:
                 owners = [row for row, c in enumerate(curations) for _ in c.questions]
-                vectors = embedder.encode([clean_query(q, MAX_CHARS) for c in curations for q in c.questions])
-                self._vectors = (curations, embedder.fingerprint, vectors, owners)
+                vectors = _encode([q for c in curations for q in c.questions], retriever)
+                self._vectors = (curations, retriever.embedder.fingerprint, vectors, owners)
             return vectors, owners
+
+
+def _encode(questions: list[str], retriever) -> np.ndarray:
+    """Questions → unit vectors of exactly the text the retriever embeds for them (synonyms added), so a question's
+    vector from its search (SearchResult.vector) compares with curated ones without a second encoding."""
+    return retriever.embedder.encode([retriever.prepare(q[:MAX_CHARS])[1] for q in questions])

@@ -45,17 +45,17 @@ def test_a_mark_gives_its_pointer_instead_of_an_answer(fake_retriever):
     assert not answer.answerable and answer.text == pointer_reply("请咨询当地住房公积金管理中心。") and not answer.hits
 
 
-def test_curations_are_re_read_when_the_revision_changes(fake_embedder):
+def test_curations_are_re_read_when_the_revision_changes(fake_retriever):
     revision, stored = [1], [Curation(1, UNCOVERED, ("公积金怎么提取",), pointer="甲")]
     curator = Curator(lambda: revision[0], lambda: list(stored))
-    assert curator.match(["公积金怎么提取"], fake_embedder)[0][0].pointer == "甲"
+    assert curator.match(["公积金怎么提取"], fake_retriever)[0][0].pointer == "甲"
     stored[0] = Curation(1, UNCOVERED, ("公积金怎么提取",), pointer="乙")
-    assert curator.match(["公积金怎么提取"], fake_embedder)[0][0].pointer == "甲"  # same revision: nothing re-read
+    assert curator.match(["公积金怎么提取"], fake_retriever)[0][0].pointer == "甲"  # same revision: nothing re-read
     revision[0] = 2
-    assert curator.match(["公积金怎么提取"], fake_embedder)[0][0].pointer == "乙"
+    assert curator.match(["公积金怎么提取"], fake_retriever)[0][0].pointer == "乙"
 
 
-def test_an_unreadable_store_keeps_the_last_curations(fake_embedder):
+def test_an_unreadable_store_keeps_the_last_curations(fake_retriever):
     calls = {"n": 0}
 
     def revision():
@@ -65,8 +65,8 @@ def test_an_unreadable_store_keeps_the_last_curations(fake_embedder):
         return 1
 
     curator = Curator(revision, lambda: [Curation(1, UNCOVERED, ("公积金",), pointer="甲")])
-    assert curator.match(["公积金"], fake_embedder)[0][0].id == 1
-    assert curator.match(["公积金"], fake_embedder)[0][0].id == 1  # the error is logged, answers go on
+    assert curator.match(["公积金"], fake_retriever)[0][0].id == 1
+    assert curator.match(["公积金"], fake_retriever)[0][0].id == 1  # the error is logged, answers go on
 
 
 def test_empty_curations_leave_results_alone(fake_retriever):
@@ -86,3 +86,12 @@ def test_trend_counts_per_day_oldest_first():
     noon = dt.datetime(2026, 11, 24, 12).timestamp()
     trend = _trend([noon, noon + 60, noon + 86400], 3, today)
     assert trend == [{"day": "2026-11-23", "count": 0}, {"day": "2026-11-24", "count": 2}, {"day": "2026-11-25", "count": 1}]
+
+
+def test_a_question_is_matched_on_the_vector_its_search_computed(fake_retriever, monkeypatch):
+    mark = Curation(3, UNCOVERED, ("公积金怎么提取",), pointer="甲")
+    curator = curator_of([mark], [1])
+    curator.match(["预热"], fake_retriever)  # curated questions embedded once
+    result = fake_retriever.search("公积金怎么提取", 5)
+    monkeypatch.setattr(fake_retriever.embedder, "encode", lambda texts, progress=False: 1 / 0)
+    assert curator.apply(result, fake_retriever).pointer == "甲"  # no second encoding of the question
