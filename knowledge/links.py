@@ -112,10 +112,9 @@ class Curator:
 
     def apply(self, result: SearchResult, retriever) -> SearchResult:
         """A search result and the retriever that made it → the result with a matching curation applied."""
-        if not result.query.strip():
+        if result.vector is None:  # nothing searchable in the question (punctuation, emoji): nothing to match
             return result
-        vector = result.vector if result.vector is not None else _encode([result.query], retriever)[0]
-        (curation, _), = self.nearest(np.asarray(vector).reshape(1, -1), retriever)
+        (curation, _), = self.nearest(np.asarray(result.vector).reshape(1, -1), retriever)
         if curation is None:
             return result
         if curation.kind == UNCOVERED:
