@@ -2,8 +2,9 @@
 (问题关联) or turned into a pointer elsewhere by a "not covered" mark, when the question is close to a curated one.
 
 A curation holds the citizens' questions it was made for (a gap group). A new question matches it when its
-vector lies within MATCH_COSINE of one of those questions: paraphrases of one question are above it with
-m3e-small, questions of another topic that share only the question form (「…怎么申请」) below. A link to a clause
+vector lies within MATCH_COSINE of one of those questions: most paraphrases are above it with m3e-small,
+questions of another topic that share only the question form (「…怎么申请」) below: a missed paraphrase is refused
+as before, a wrong match would quote the wrong clause. A link to a clause
 that is no longer in the index, or whose text changed since it was linked, is stale: it is not applied and
 staff see it flagged for review. The curations come from the records store (`load`), re-read
 when its revision changes (checked on every question unless `check_every_s` says otherwise: one indexed read),
@@ -24,7 +25,6 @@ from knowledge.types import Clause, Hit, SearchResult
 
 log = logging.getLogger(__name__)
 LINK, UNCOVERED = "link", "uncovered"
-KINDS = (LINK, UNCOVERED)
 MAX_CHARS = 500  # a curated or asked question is compared on its first characters
 MATCH_COSINE = 0.89  # question ↔ curated question; docs/design.md "Knowledge gaps" says how it was chosen
 LINK_MARGIN = 0.1  # a linked clause ranks this far above the best retrieved one: it is quoted alone
