@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
 from actions.context import privacy_notice, queue_question
+from actions.curation import curator
 from actions.knowledge_access import documents, retriever
 from knowledge.answer import HOTLINE, citation_payload, compose
 from knowledge.benefits import canonical_group, default_lexicon
@@ -32,7 +33,7 @@ def sharpen(question: str, tracker: Tracker) -> str:
 def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str) -> list[dict[str, Any]]:
     """Search query → utter the cited answer (or the honest no) → slot events for follow-ups."""
     try:
-        result = retriever().search(query, 5)
+        result = curator().apply(retriever().search(query, 5), retriever())  # staff links and "not covered" marks
     except QueryError as exc:
         dispatcher.utter_message(**render.message(str(exc)))
         return []

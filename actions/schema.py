@@ -26,6 +26,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         latency_ms REAL, staff TEXT)""",
      "CREATE INDEX turns_by_sender ON turns (sender_id, id)",
      "CREATE INDEX turns_by_time ON turns (at)"),
+    # 4 here (5 once the handoff area's step is merged before it): staff curations of knowledge gaps
+    # (actions/curation.py), question → clause links and "not covered" marks, every change logged (who, when, what)
+    ("""CREATE TABLE curations (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, questions TEXT NOT NULL,
+        clause_id TEXT NOT NULL DEFAULT '', clause_text TEXT NOT NULL DEFAULT '', pointer TEXT NOT NULL DEFAULT '',
+        created REAL NOT NULL, created_by TEXT NOT NULL, updated REAL NOT NULL, updated_by TEXT NOT NULL)""",
+     """CREATE TABLE curation_log (id INTEGER PRIMARY KEY, curation_id INTEGER NOT NULL, action TEXT NOT NULL,
+        staff TEXT NOT NULL, at REAL NOT NULL, detail TEXT NOT NULL)"""),
 )
 LATEST = len(MIGRATIONS)
 

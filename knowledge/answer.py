@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from knowledge import qtype
 from knowledge.cite import citation, replaced_line, short_source, source, version_label
+from knowledge.links import pointer_reply
 from knowledge.types import Clause, Document, Hit, SearchResult
 
 HOTLINE = "12333"
@@ -67,6 +68,8 @@ def compose(question: str, result: SearchResult, documents: Mapping[str, Documen
     """A question, its search result and the documents by doc_id → the Answer in the order citizens read (a note
     first when the closest rule comes from a version no longer in force)."""
     kind = qtype.classify(question)
+    if result.pointer:
+        return Answer(pointer_reply(result.pointer), answerable=False, kind=kind)
     if result.missing_concepts:
         return Answer(_not_covered(result.missing_concepts), answerable=False, kind=kind)
     hits = result.hits

@@ -226,7 +226,7 @@ class Retriever:
         shown = order if include_superseded else [i for i in order if self._in_force[i]]
         key, absent = concepts.check(clean, [self._search_text(i) for i in shown[:CONCEPT_DEPTH]], self.tokenizer, self.lexicon)
         result = SearchResult(query, evidence["confidence"] >= cal.threshold and not absent,
-                              [self._hit(i, fused[i]) for i in shown[:k]], evidence, key, absent)
+                              [self._hit(i, fused[i]) for i in shown[:k]], evidence, key, absent, vector=vector[0])
         if order and shown and order[0] != shown[0]:
             self._note_replaced(result, order[0], fused[order[0]])
         return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -177,6 +178,8 @@ class SearchResult:
     missing_concepts: list[str] = field(default_factory=list)  # the key concepts when no candidate clause states them
     replaced: Hit | None = None  # the best clause when it comes from a version no longer in force
     replaced_by: str = ""  # doc_id of the version in force that replaced it
+    pointer: str = ""  # staff marked such questions "not covered": where to turn instead (knowledge/links.py)
+    vector: Any = field(default=None, repr=False, compare=False)  # the query's unit vector as searched (numpy row)
 
     def to_dict(self) -> dict:
         """SearchResult → the search JSON object."""

@@ -1,9 +1,8 @@
 /*
  * 会话记录 and 数据看板 — the staff console's insights views (served at /staff beside staff.js).
  *
- * The tab bar switches between staff.js's search-and-queue view (#app) and these two views. They use the
- * token staff.js keeps in sessionStorage and appear only while the console is signed in (they watch its
- * 退出 button). APIs: GET /api/staff/insights/{meta,conversations,conversations/{id},conversations.csv,
+ * views.js's tab bar shows these two panels (events "staff:view" / "staff:signout"). They use the
+ * token staff.js keeps in sessionStorage. APIs: GET /api/staff/insights/{meta,conversations,conversations/{id},conversations.csv,
  * dashboard}; the clause behind a citation from GET /api/clauses/{id}. Charts: Chart.js (vendored).
  *
  * Security: data from the server only ever enters the page via textContent on elements made with
@@ -15,7 +14,6 @@
   const KEY_TOKEN = "pa-staff-token"; // staff.js's key
   const API = "/api/staff/insights";
   const PAGE_SIZE = 20;
-  const VIEWS = ["app", "review-view", "dashboard-view"];
   const COLORS = { web: "#c8161d", wechat: "#1b9e4b", wecom: "#0b6bcb", all: "#52606d" };
   const ROLE_NAMES = { citizen: "市民", bot: "助手", staff: "坐席" };
 
@@ -137,14 +135,8 @@
 
   // ---------------------------------------------------------------- views
 
-  /** Show one view (#app, review, dashboard), mark its tab, load it on first show. */
-  function show(view) {
-    VIEWS.forEach((id) => {
-      $(id).hidden = id !== view;
-    });
-    document.querySelectorAll("#views .view-tab").forEach((tab) => {
-      tab.setAttribute("aria-selected", String(tab.dataset.view === view));
-    });
+  /** views.js showed a panel → load review or dashboard on its first show. */
+  function shown(view) {
     if (view === "review-view" && !state.reviewLoaded) {
       state.reviewLoaded = true;
       search(0);
@@ -152,18 +144,6 @@
     if (view === "dashboard-view" && !state.boardLoaded) {
       state.boardLoaded = true;
       loadBoard();
-    }
-  }
-
-  /** staff.js signed in or out (its 退出 button shows only after the token was checked) → the tab bar and views follow. */
-  function followLogin() {
-    const signedIn = !$("logout").hidden && Boolean(token());
-    $("views").hidden = !signedIn;
-    if (!signedIn) {
-      ["review-view", "dashboard-view"].forEach((id) => ($(id).hidden = true));
-      reset();
-    } else if ($("review-view").hidden && $("dashboard-view").hidden) {
-      show("app");
     }
   }
 
@@ -484,7 +464,8 @@
   // ---------------------------------------------------------------- start
 
   function start() {
-    document.querySelectorAll("#views .view-tab").forEach((tab) => tab.addEventListener("click", () => show(tab.dataset.view)));
+    document.addEventListener("staff:view", (e) => shown(e.detail));
+    document.addEventListener("staff:signout", reset);
     $("review-form").addEventListener("submit", (e) => {
       e.preventDefault();
       search(0);
@@ -496,8 +477,6 @@
       e.preventDefault();
       loadBoard();
     });
-    new MutationObserver(followLogin).observe($("logout"), { attributes: true, attributeFilter: ["hidden"] });
-    followLogin();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });

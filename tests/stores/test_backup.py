@@ -80,7 +80,8 @@ def test_sqlite_backup_wipe_and_restore_into_fresh_folders(tmp_path, monkeypatch
     done = backup(old, "create", str(tmp_path / "backup"))
     assert done.returncode == 0, done.stderr
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text("utf-8"))
-    assert manifest["stores"]["records"]["rows"] == {"handoffs": 2, "feedback": 2, "turns": 0}
+    rows = manifest["stores"]["records"]["rows"]
+    assert {t: rows[t] for t in ("handoffs", "feedback", "turns")} == {"handoffs": 2, "feedback": 2, "turns": 0}  # other areas add tables too
     assert manifest["stores"]["tracker"]["kind"] == "sqlite" and manifest["stores"]["tracker"]["rows"]["events"] >= 10
     assert "sources/notes/yuefu-2017-101.meta.json" in manifest["stores"]["sources"]["files"]
 
