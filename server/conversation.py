@@ -4,20 +4,27 @@ The message is understood first (`knowledge.understand`: widths, masked numbers,
 fillers, question sentences), so the dialogue manager, its actions and the degraded-mode retrieval
 all read the same cleaned text. The dialogue manager answers; while it (or the action server
 behind it) fails, retrieval answers with a notice. While a handoff request waits, a turn that
-answers nothing (small talk, 「还在吗」) gets the waiting notice; questions are answered.
+answers nothing (small talk, 「还在吗」) gets the waiting notice; questions are answered. While a staff
+member holds the conversation (claimed), the message goes to them and not to the dialogue: no bot
+message comes back (the staff reply reaches the citizen's channel later, see server/live.py).
+
+Every turn is written to the conversation journal (actions/journal.py): the citizen's masked message,
+and each bot message with its outcome, cited clause ids and the turn's reply time. A journal that
+cannot be written is logged and counted (`assistant_journal_failures_total`), never the citizen's problem.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
-from actions import store
+from actions import journal, store
 from actions.context import CANCEL_BUTTON
 from knowledge.understand import understand, without_placeholder
 from server.dialogue import BotMessage, DialogueUnavailable
 from server.fallback import answer_from_retrieval
-from server.metrics import ANSWERS, FALLBACKS, HANDOFFS
+from server.metrics import ANSWERS, FALLBACKS, HANDOFFS, JOURNAL_FAILURES
 
 log = logging.getLogger(__name__)
 STORE_TIMEOUT_S = 1.0  # a local SQLite read takes milliseconds
@@ -27,8 +34,24 @@ ASK_CHINESE = ("抱歉，这段文字我没能看懂。请用中文描述您的�
 
 
 async def converse(dialogue, retriever, channel: str, user: str, text: str) -> list[BotMessage]:
-    """→ the dialogue's messages; a waiting notice while queued; a cited retrieval answer when it fails."""
-    sender = f"{channel}:{user}"
+    """→ the dialogue's messages; a waiting notice while queued; a cited retrieval answer when it fails;
+    no message while a staff member holds the conversation (the text is theirs to answer)."""
+    started, sender = time.monotonic(), f"{channel}:{user}"
+    await _journal(sender, channel, [("citizen", text, {})])
+    state = await _handoff_state(sender)
+    if state and state[0] == "claimed":
+        return []
+    messages = await _reply(dialogue, retriever, sender, text, waiting=bool(state))
+    _count(channel, messages)
+    latency_ms = round((time.monotonic() - started) * 1000, 1)
+    await _journal(sender, channel, [("bot", m.text, {"citations": [c.get("clause_id", "") for c in m.citations],
+                                                       "outcome": journal.outcome(m.extra), "latency_ms": latency_ms})
+                                     for m in messages])
+    return messages
+
+
+async def _reply(dialogue, retriever, sender: str, text: str, waiting: bool) -> list[BotMessage]:
+    """→ the dialogue's messages for a citizen no staff member holds, never nothing."""
     understood = understand(text)
     if understood.needs_chinese:
         return [BotMessage(ASK_CHINESE, extra={"kind": "clarify"})]
@@ -38,25 +61,38 @@ async def converse(dialogue, retriever, channel: str, user: str, text: str) -> l
     except DialogueUnavailable as exc:
         log.warning("dialogue unavailable, answering from retrieval: %s", exc)
         messages = None
-    if messages is not None and not _answers(messages) and await _waiting(sender):
+    if messages is not None and not _answers(messages) and waiting:
         return [BotMessage(WAITING, buttons=[CANCEL_BUTTON], extra={"waiting": True, "kind": "waiting"})]
     if not messages:
         if messages == []:
             log.warning("dialogue answered nothing for %s (action server down?), answering from retrieval", sender)
         FALLBACKS.inc()
         messages = [await asyncio.to_thread(answer_from_retrieval, retriever, without_placeholder(text))]
-    _count(channel, messages)
     return messages
 
 
-async def _waiting(sender: str) -> bool:
-    """→ whether the conversation waits for staff; a handoff store that does not answer within
-    STORE_TIMEOUT_S (a locked or hung database) counts as no, and the turn is answered from retrieval."""
+async def _handoff_state(sender: str) -> tuple[str, str | None] | None:
+    """→ (status, claimed_by) of the conversation's open handoff request, or None; a handoff store that does
+    not answer within STORE_TIMEOUT_S (a locked or hung database) counts as none, and the bot answers."""
     try:
-        return await asyncio.wait_for(asyncio.to_thread(store.is_waiting, sender), STORE_TIMEOUT_S)
+        return await asyncio.wait_for(asyncio.to_thread(store.handoff_state, sender), STORE_TIMEOUT_S)
     except TimeoutError:
         log.warning("handoff store did not answer within %.0f s; answering %s from retrieval", STORE_TIMEOUT_S, sender)
-        return False
+        return None
+
+
+async def _journal(sender: str, channel: str, rows: list[tuple[str, str, dict]]) -> None:
+    """(role, text, fields) rows → written to the journal in one worker thread; a failure or a hang is
+    logged and counted, and the turn goes on."""
+    def write() -> None:
+        for role, text, fields in rows:
+            journal.record(sender, channel, role, text, **fields)
+
+    try:
+        await asyncio.wait_for(asyncio.to_thread(write), STORE_TIMEOUT_S)
+    except Exception as exc:  # the journal serves staff and reports; a citizen's answer never waits on it
+        JOURNAL_FAILURES.inc()
+        log.error("journal write failed for %s: %r", sender, exc)
 
 
 def _answers(messages: list[BotMessage]) -> bool:
