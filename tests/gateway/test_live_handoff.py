@@ -9,7 +9,6 @@ import pytest
 
 from actions import journal, store
 from server.config import Settings
-from server.dialogue import BotMessage
 from server.main import create_app
 from tests.gateway.test_gateway import FakeDialogue, client
 
