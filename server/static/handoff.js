@@ -147,8 +147,8 @@
       li.dataset.handoffId = str(row.id);
       if (state.open && state.open.id === row.id) li.classList.add("selected");
       const head = el("div");
-      head.appendChild(el("span", "who", `${channelLabel(str(row.sender_id))} #${str(row.id)}`));
-      head.appendChild(el("span", "when", formatTime(row.created)));
+      head.appendChild(el("span", "who", str(row.sender_id) || "（未知用户）"));
+      head.appendChild(el("span", "when", `${channelLabel(str(row.sender_id))} #${str(row.id)} ${formatTime(row.created)}`));
       li.appendChild(head);
       const holder = row.status === "claimed" ? `${STATUS_LABEL.claimed}（${str(row.claimed_by)}）` : STATUS_LABEL[row.status] || str(row.status);
       li.appendChild(el("div", `extra status-${str(row.status)}`, holder));

@@ -212,6 +212,7 @@
   let conversation = loadHistory();
   let busy = false;
   let pollTimer = null;
+  let endedPolls = 0; // polls that found no open request: stop at the second (staff's closing words may trail it)
   let ui = null; // filled by buildUi()
 
   const ICONS = {
@@ -588,6 +589,7 @@
   /** Begin (or keep) polling for staff messages; remembered so a reload resumes. */
   function startLive() {
     save(KEY_LIVE, "1");
+    endedPolls = 0;
     if (!pollTimer) schedulePoll(0);
   }
 
@@ -622,7 +624,8 @@
     }
     showStaffMessages(data.messages, after);
     if (data.staff === false && ui.notice.textContent === TEXT.toStaff) ui.notice.textContent = "";
-    if (data.live === false) stopLive();
+    endedPolls = data.live === false ? endedPolls + 1 : 0;
+    if (endedPolls >= 2) stopLive();
     else schedulePoll(POLL_MS);
   }
 
