@@ -71,9 +71,10 @@ def waiting_ticket(sender_id: str) -> int | None:
 
 
 def cancel_handoff(sender_id: str) -> int | None:
-    """The citizen withdraws: the open request → status 'cancelled'; → its id, None when none was open."""
+    """The citizen withdraws (waiting, or talking with staff): the open request → status 'cancelled'; → its id,
+    None when none was open."""
     with closing(connect()) as conn, conn:
-        row = conn.execute("SELECT id FROM handoffs WHERE sender_id=? AND status='waiting'", (sender_id,)).fetchone()
+        row = conn.execute(f"SELECT id FROM handoffs WHERE sender_id=? AND status IN {OPEN}", (sender_id,)).fetchone()
         if row:
             conn.execute("UPDATE handoffs SET status='cancelled' WHERE id=?", (row[0],))
         return row[0] if row else None

@@ -39,7 +39,7 @@ async def converse(dialogue, retriever, channel: str, user: str, text: str) -> l
     started, sender = time.monotonic(), f"{channel}:{user}"
     await _journal(sender, channel, [("citizen", text, {})])
     state = await _handoff_state(sender)
-    if state and state[0] == "claimed":
+    if state and state[0] == "claimed" and not text.startswith("/"):  # a button (取消排队, 👍) still goes to the bot
         return []
     messages = await _reply(dialogue, retriever, sender, text, waiting=bool(state))
     _count(channel, messages)

@@ -140,3 +140,14 @@ def test_the_citizen_can_still_cancel_while_waiting_and_a_new_request_reuses_an_
     assert store.claim(ticket, "wang") and store.add_handoff("web:c1", "又一个问题") == ticket  # one open request each
     other = store.add_handoff("web:c2", "问题")
     assert store.cancel_handoff("web:c2") == other and store.handoff_state("web:c2") is None
+
+
+def test_while_talking_with_staff_the_citizen_can_still_leave_with_the_cancel_button(retriever):
+    dialogue = FakeDialogue()
+    with client(retriever, dialogue, staff_accounts=ACCOUNTS) as c:
+        ticket = queued(c)
+        c.post(f"/api/staff/handoffs/{ticket}/claim", headers=WANG)
+        calls = len(dialogue.calls)
+        c.post("/api/chat", json={"sender_id": "abc-1", "message": "/cancel_handoff"})
+        assert dialogue.calls[calls:] == [("web:abc-1", "/cancel_handoff")]  # the bot's cancel action runs
+    assert store.cancel_handoff("web:abc-1") == ticket and store.handoff(ticket)["status"] == "cancelled"
