@@ -34,7 +34,6 @@
   const KEY_SEEN = "pa-seen"; // the last staff message's journal id shown
   const POLL_MS = 2000;
   const POLL_RETRY_MS = 6000;
-  const LIVE_KINDS = ["handoff", "waiting", "handoff_kept"];
 
   const TEXT = {
     title: "就业创业政策助手",
@@ -539,7 +538,8 @@
       const data = await res.json();
       const messages = data && Array.isArray(data.messages) ? data.messages : null;
       if (!messages) return { ok: false, error: TEXT.network };
-      return { ok: true, staff: data.staff === true, messages: messages.filter((m) => m && typeof m === "object") };
+      const flags = { staff: data.staff === true, live: data.live === true };
+      return Object.assign({ ok: true, messages: messages.filter((m) => m && typeof m === "object") }, flags);
     } catch (e) {
       return { ok: false, error: TEXT.network };
     } finally {
@@ -566,7 +566,7 @@
       startLive();
       return;
     }
-    if (reply.messages.some((m) => m.handoff === true || LIVE_KINDS.includes(str(m.kind)))) startLive();
+    if (reply.live) startLive(); // 转人工 (or waiting, cancelling): staff messages may follow
     if (!reply.messages.length) {
       addItem({ role: "bot", text: TEXT.empty });
       return;

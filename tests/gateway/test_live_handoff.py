@@ -9,6 +9,7 @@ import pytest
 
 from actions import journal, store
 from server.config import Settings
+from server.dialogue import BotMessage
 from server.main import create_app
 from tests.gateway.test_gateway import FakeDialogue, client
 
@@ -64,7 +65,7 @@ def test_claimed_conversation_goes_to_staff_and_comes_back_to_the_assistant(retr
 
         calls = len(dialogue.calls)
         r = c.post("/api/chat", json={"sender_id": "abc-1", "message": "我是去年12月离职的"}).json()
-        assert r == {"messages": [], "staff": True} and len(dialogue.calls) == calls  # to staff, not the bot
+        assert r == {"messages": [], "staff": True, "live": True} and len(dialogue.calls) == calls  # to staff, not the bot
         seen = c.get(f"/api/staff/handoffs/{ticket}", headers=WANG).json()["messages"]
         assert [m["role"] for m in seen][-2:] == ["staff", "citizen"] and seen[-1]["text"] == "我是去年12月离职的"
 
@@ -151,3 +152,15 @@ def test_while_talking_with_staff_the_citizen_can_still_leave_with_the_cancel_bu
         c.post("/api/chat", json={"sender_id": "abc-1", "message": "/cancel_handoff"})
         assert dialogue.calls[calls:] == [("web:abc-1", "/cancel_handoff")]  # the bot's cancel action runs
     assert store.cancel_handoff("web:abc-1") == ticket and store.handoff(ticket)["status"] == "cancelled"
+
+
+def test_the_handoff_reply_tells_the_widget_to_poll(retriever):
+    class Queueing(FakeDialogue):
+        async def reply(self, sender_id, text):
+            return [BotMessage("已为您转接人工服务（排队号 1）", extra={"handoff": True, "kind": "handoff"})]
+
+    with client(retriever, Queueing()) as c:
+        queued_reply = c.post("/api/chat", json={"sender_id": "abc-1", "message": "转人工"}).json()
+    with client(retriever, FakeDialogue()) as c:
+        answer = c.post("/api/chat", json={"sender_id": "abc-2", "message": "创业贷款"}).json()
+    assert queued_reply["live"] is True and queued_reply["staff"] is False and answer["live"] is False
