@@ -32,7 +32,8 @@
   const KEY_OPEN = "pa-open";
   const KEY_LIVE = "pa-live"; // "1" while a handoff request is open: poll for staff messages
   const KEY_SEEN = "pa-seen"; // the last staff message's journal id shown
-  const POLL_MS = 2000;
+  const POLL_MS = 2000; // while staff hold the conversation: a reply shows within about 2 s
+  const POLL_WAITING_MS = 5000; // while it waits in the queue: fewer requests from citizens behind one address
   const POLL_RETRY_MS = 6000;
 
   const TEXT = {
@@ -626,7 +627,7 @@
     if (data.staff === false && ui.notice.textContent === TEXT.toStaff) ui.notice.textContent = "";
     endedPolls = data.live === false ? endedPolls + 1 : 0;
     if (endedPolls >= 2) stopLive();
-    else schedulePoll(POLL_MS);
+    else schedulePoll(data.staff ? POLL_MS : POLL_WAITING_MS);
   }
 
   /** Staff messages from the server → conversation items, each journal id once. */
@@ -668,6 +669,7 @@
     ui.root.hidden = true; // shown once styled: no flash of unstyled buttons
     styled.then(() => {
       ui.root.hidden = false;
+      scrollToBottom(); // a hidden list cannot scroll: the restored conversation opens at its newest message
     });
     renderAll();
     if (load(KEY_OPEN) === "1") {
