@@ -26,8 +26,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         latency_ms REAL, staff TEXT)""",
      "CREATE INDEX turns_by_sender ON turns (sender_id, id)",
      "CREATE INDEX turns_by_time ON turns (at)"),
-    # 4: live handoff — the staff account that took a waiting conversation, and when (status 'claimed'; handing
-    # it back to the assistant is status 'returned')
+    # 4: live handoff — the staff account that took a waiting conversation, and when it last acted (claim or reply;
+    # status 'claimed'; handing it back to the assistant is status 'returned')
     ("ALTER TABLE handoffs ADD COLUMN claimed_by TEXT",
      "ALTER TABLE handoffs ADD COLUMN claimed REAL"),
 )

@@ -124,12 +124,18 @@ def finish(handoff_id: int, status: str, account: str) -> str | None:
         return row[0] if row else None
 
 
-def handoff_state(sender_id: str) -> tuple[str, str | None] | None:
-    """A conversation → (status, claimed_by) of its open request, None when nothing is open."""
+def touch(handoff_id: int) -> None:
+    """The holder acted (a reply): the claim's activity time is now."""
+    with closing(connect()) as conn, conn:
+        conn.execute("UPDATE handoffs SET claimed=? WHERE id=? AND status='claimed'", (time.time(), handoff_id))
+
+
+def handoff_state(sender_id: str) -> tuple[str, str | None, float | None] | None:
+    """A conversation → (status, claimed_by, the holder's last activity) of its open request, None when nothing is open."""
     with closing(connect()) as conn:
-        row = conn.execute(f"SELECT status, claimed_by FROM handoffs WHERE sender_id=? AND status IN {OPEN} ORDER BY id DESC",
-                           (sender_id,)).fetchone()
-    return (row[0], row[1]) if row else None
+        row = conn.execute(f"SELECT status, claimed_by, claimed FROM handoffs WHERE sender_id=? AND status IN {OPEN} "
+                           "ORDER BY id DESC", (sender_id,)).fetchone()
+    return tuple(row) if row else None
 
 
 def add_feedback(sender_id: str, rating: str, clause_ids: list[str], question: str) -> int:

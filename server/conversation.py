@@ -28,6 +28,7 @@ from server.metrics import ANSWERS, FALLBACKS, HANDOFFS, JOURNAL_FAILURES
 
 log = logging.getLogger(__name__)
 STORE_TIMEOUT_S = 1.0  # a local SQLite read takes milliseconds
+CLAIM_IDLE_S = 15 * 60  # a holder silent this long (browser closed, shift over): the assistant answers again
 WAITING = "您已在排队等待人工客服，请稍候；工作人员处理后会联系您。急事请拨打 12333。排队期间您也可以直接提问。"
 ASK_CHINESE = ("抱歉，这段文字我没能看懂。请用中文描述您的问题（政策名称也可以用拼音），"
                "例如「创业担保贷款怎么申请」「应届毕业生能领什么补贴」。")
@@ -39,7 +40,7 @@ async def converse(dialogue, retriever, channel: str, user: str, text: str) -> l
     started, sender = time.monotonic(), f"{channel}:{user}"
     await _journal(sender, channel, [("citizen", text, {})])
     state = await _handoff_state(sender)
-    if state and state[0] == "claimed" and not text.startswith("/"):  # a button (取消排队, 👍) still goes to the bot
+    if _with_staff(state) and not text.startswith("/"):  # a button (取消排队, 👍) still goes to the bot
         return []
     messages = await _reply(dialogue, retriever, sender, text, waiting=bool(state))
     _count(channel, messages)
@@ -71,8 +72,8 @@ async def _reply(dialogue, retriever, sender: str, text: str, waiting: bool) -> 
     return messages
 
 
-async def _handoff_state(sender: str) -> tuple[str, str | None] | None:
-    """→ (status, claimed_by) of the conversation's open handoff request, or None; a handoff store that does
+async def _handoff_state(sender: str) -> tuple | None:
+    """→ (status, claimed_by, last activity) of the conversation's open handoff request, or None; a handoff store that does
     not answer within STORE_TIMEOUT_S (a locked or hung database) counts as none, and the bot answers."""
     try:
         return await asyncio.wait_for(asyncio.to_thread(store.handoff_state, sender), STORE_TIMEOUT_S)
@@ -93,6 +94,12 @@ async def _journal(sender: str, channel: str, rows: list[tuple[str, str, dict]])
     except Exception as exc:  # the journal serves staff and reports; a citizen's answer never waits on it
         JOURNAL_FAILURES.inc()
         log.error("journal write failed for %s: %r", sender, exc)
+
+
+def _with_staff(state: tuple | None) -> bool:
+    """Whether a staff member holds the conversation and has acted within CLAIM_IDLE_S (an abandoned claim
+    must not leave the citizen talking to nobody)."""
+    return bool(state and state[0] == "claimed" and time.time() - (state[2] or 0) < CLAIM_IDLE_S)
 
 
 def _answers(messages: list[BotMessage]) -> bool:

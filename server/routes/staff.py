@@ -55,6 +55,7 @@ async def claim(handoff_id: int, account: StaffDep, request: Request) -> dict:
 async def reply(handoff_id: int, body: Reply, account: StaffDep, request: Request) -> dict:
     """A staff message → stored in the journal and sent to the citizen's channel; only the account holding it may."""
     held = _held_by(handoff_id, account)
+    await asyncio.to_thread(store.touch, handoff_id)
     return await live.send(_senders(request), held["sender_id"], body.text, account.name)
 
 

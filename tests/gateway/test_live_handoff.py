@@ -164,3 +164,16 @@ def test_the_handoff_reply_tells_the_widget_to_poll(retriever):
     with client(retriever, FakeDialogue()) as c:
         answer = c.post("/api/chat", json={"sender_id": "abc-2", "message": "创业贷款"}).json()
     assert queued_reply["live"] is True and queued_reply["staff"] is False and answer["live"] is False
+
+
+def test_an_abandoned_claim_lets_the_assistant_answer_again(retriever):
+    dialogue = FakeDialogue()
+    with client(retriever, dialogue, staff_accounts=ACCOUNTS) as c:
+        ticket = queued(c)
+        c.post(f"/api/staff/handoffs/{ticket}/claim", headers=WANG)
+        with store.connect() as conn:  # the holder last acted 16 minutes ago
+            conn.execute("UPDATE handoffs SET claimed=claimed-960 WHERE id=?", (ticket,))
+        answer = c.post("/api/chat", json={"sender_id": "abc-1", "message": "还有人在吗，创业贷款怎么申请"}).json()
+        assert answer["messages"][0]["text"] == "答复" and not answer["staff"]
+        c.post(f"/api/staff/handoffs/{ticket}/reply", headers=WANG, json={"text": "抱歉久等了"})  # back: holds it again
+        assert c.post("/api/chat", json={"sender_id": "abc-1", "message": "好的"}).json()["staff"] is True
