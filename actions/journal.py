@@ -47,14 +47,24 @@ def record(sender_id: str, channel: str, role: str, text: str, *, citations: lis
            outcome: str | None = None, latency_ms: float | None = None, staff: str | None = None,
            at: float | None = None) -> int:
     """One message → its row id (at defaults to now)."""
-    if role not in ROLES:
-        raise ValueError(f"journal role must be one of {ROLES}, not {role!r}")
+    return record_many(sender_id, channel, [(role, text, {"citations": citations, "outcome": outcome,
+                                                          "latency_ms": latency_ms, "staff": staff, "at": at})])[0]
+
+
+def record_many(sender_id: str, channel: str, messages: list[tuple[str, str, dict]]) -> list[int]:
+    """A turn's messages (role, text, {citations, outcome, latency_ms, staff, at}) → their row ids, written in one
+    transaction (one commit per turn instead of one per message)."""
+    for role, _, _ in messages:
+        if role not in ROLES:
+            raise ValueError(f"journal role must be one of {ROLES}, not {role!r}")
+    now = time.time()
     with closing(connect()) as conn, conn:
-        return conn.execute(
+        return [conn.execute(
             "INSERT INTO turns (sender_id, channel, at, role, text, citations, outcome, latency_ms, staff) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (sender_id, channel, time.time() if at is None else at, role, text, json.dumps(citations or [], ensure_ascii=False),
-             outcome, latency_ms, staff)).lastrowid
+            (sender_id, channel, now if f.get("at") is None else f["at"], role, text,
+             json.dumps(f.get("citations") or [], ensure_ascii=False), f.get("outcome"), f.get("latency_ms"),
+             f.get("staff"))).lastrowid for role, text, f in messages]
 
 
 def transcript(sender_id: str, after_id: int = 0, limit: int = 500, roles: tuple[str, ...] = ROLES) -> list[dict]:

@@ -8,8 +8,9 @@ answers nothing (small talk, 「还在吗」) gets the waiting notice; questions
 member holds the conversation (claimed), the message goes to them and not to the dialogue: no bot
 message comes back (the staff reply reaches the citizen's channel later, see server/live.py).
 
-Every turn is written to the conversation journal (actions/journal.py): the citizen's masked message,
-and each bot message with its outcome, cited clause ids and the turn's reply time. A journal that
+Every turn is written to the conversation journal (actions/journal.py) once it is answered, in one
+transaction: the citizen's masked message (with the time it came), and each bot message with its outcome,
+cited clause ids and the turn's reply time. A journal that
 cannot be written is logged and counted (`assistant_journal_failures_total`), never the citizen's problem.
 """
 
@@ -38,16 +39,17 @@ async def converse(dialogue, retriever, channel: str, user: str, text: str) -> l
     """→ the dialogue's messages; a waiting notice while queued; a cited retrieval answer when it fails;
     no message while a staff member holds the conversation (the text is theirs to answer)."""
     started, sender = time.monotonic(), f"{channel}:{user}"
-    await _journal(sender, channel, [("citizen", text, {})])
+    asked = ("citizen", text, {"at": time.time()})
     state = await _handoff_state(sender)
     if _with_staff(state) and not text.startswith("/"):  # a button (取消排队, 👍) still goes to the bot
+        await _journal(sender, channel, [asked])
         return []
     messages = await _reply(dialogue, retriever, sender, text, waiting=bool(state))
     _count(channel, messages)
     latency_ms = round((time.monotonic() - started) * 1000, 1)
-    await _journal(sender, channel, [("bot", m.text, {"citations": [c.get("clause_id", "") for c in m.citations],
-                                                       "outcome": journal.outcome(m.extra), "latency_ms": latency_ms})
-                                     for m in messages])
+    await _journal(sender, channel, [asked, *[("bot", m.text, {"citations": [c.get("clause_id", "") for c in m.citations],
+                                                               "outcome": journal.outcome(m.extra), "latency_ms": latency_ms})
+                                              for m in messages]])
     return messages
 
 
@@ -83,14 +85,10 @@ async def _handoff_state(sender: str) -> tuple | None:
 
 
 async def _journal(sender: str, channel: str, rows: list[tuple[str, str, dict]]) -> None:
-    """(role, text, fields) rows → written to the journal in one worker thread; a failure or a hang is
-    logged and counted, and the turn goes on."""
-    def write() -> None:
-        for role, text, fields in rows:
-            journal.record(sender, channel, role, text, **fields)
-
+    """(role, text, fields) rows of one turn → written to the journal in one transaction; a failure or a hang
+    is logged and counted, and the turn goes on."""
     try:
-        await asyncio.wait_for(asyncio.to_thread(write), STORE_TIMEOUT_S)
+        await asyncio.wait_for(asyncio.to_thread(journal.record_many, sender, channel, rows), STORE_TIMEOUT_S)
     except Exception as exc:  # the journal serves staff and reports; a citizen's answer never waits on it
         JOURNAL_FAILURES.inc()
         log.error("journal write failed for %s: %r", sender, exc)
