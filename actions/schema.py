@@ -26,7 +26,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         latency_ms REAL, staff TEXT)""",
      "CREATE INDEX turns_by_sender ON turns (sender_id, id)",
      "CREATE INDEX turns_by_time ON turns (at)"),
-    # 4 here (5 once the handoff area's step is merged before it): staff curations of knowledge gaps
+    # 4: live handoff — the staff account that took a waiting conversation, and when it last acted (claim or reply;
+    # status 'claimed'; handing it back to the assistant is status 'returned')
+    ("ALTER TABLE handoffs ADD COLUMN claimed_by TEXT",
+     "ALTER TABLE handoffs ADD COLUMN claimed REAL"),
+    # 5: staff curations of knowledge gaps
     # (actions/curation.py), question → clause links and "not covered" marks, every change logged (who, when, what)
     ("""CREATE TABLE curations (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, questions TEXT NOT NULL,
         clause_id TEXT NOT NULL DEFAULT '', clause_text TEXT NOT NULL DEFAULT '', pointer TEXT NOT NULL DEFAULT '',

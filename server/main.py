@@ -19,7 +19,7 @@ from server.config import Settings
 from server.dialogue import RasaDialogue
 from server.middleware import BodyLimit, Metrics, OpsAccess, RateLimit, SecurityHeaders
 from server.privacy import install_log_masking
-from server.routes import chat, gaps, insights, ops, search, staff
+from server.routes import chat, gaps, insights, live, ops, search, staff
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
     if settings.allowed_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
     app.add_middleware(SecurityHeaders)  # outermost: refusals (413, 429, 404) carry the headers too
-    for module in (ops, search, chat, staff, gaps, insights):
+    for module in (ops, search, chat, live, staff, gaps, insights):
         app.include_router(module.router)
     _pages(app)
     return app

@@ -14,14 +14,19 @@ log = logging.getLogger(__name__)
 
 def mount(app: FastAPI, settings: Settings, dialogue) -> None:
     """Add the callback routes of every configured channel to the running app; log the ones left out."""
-    disabled = []
+    disabled, senders = [], {}  # channel → send(user, chunk), for staff replies (server/live.py)
     if settings.wechat_token:
-        app.include_router(official.router(settings, dialogue, app.state.retriever))
+        api = official.api_sender(settings)
+        senders["wechat"] = api.send
+        app.include_router(official.router(settings, dialogue, app.state.retriever, api))
     else:
         disabled.append("公众号 /wechat/official (POLICY_WECHAT_TOKEN)")
     if settings.wecom_token and settings.wecom_aes_key and settings.wecom_corp_id:
-        app.include_router(work.router(settings, dialogue, app.state.retriever))
+        api = work.api_sender(settings)
+        senders["wecom"] = api.send
+        app.include_router(work.router(settings, dialogue, app.state.retriever, api))
     else:
         disabled.append("企业微信 /wechat/work (POLICY_WECOM_TOKEN, POLICY_WECOM_AES_KEY, POLICY_WECOM_CORP_ID)")
+    app.state.channel_senders = senders
     if disabled:
         log.info("WeChat channels not configured: %s", "; ".join(disabled))

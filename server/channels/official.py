@@ -16,15 +16,20 @@ from server.config import Settings
 PATH = "/wechat/official"
 
 
-def router(settings: Settings, dialogue, retriever) -> APIRouter:
+def api_sender(settings: Settings) -> ApiSender:
+    """Settings → the customer-service message sender (late answers, staff replies during a live handoff)."""
+    secret = settings.wechat_app_secret.get_secret_value() if settings.wechat_app_secret else ""
+    return ApiSender(settings.wechat_api_base, "/cgi-bin/token",
+                     {"grant_type": "client_credential", "appid": settings.wechat_app_id or "", "secret": secret},
+                     "/cgi-bin/message/custom/send")
+
+
+def router(settings: Settings, dialogue, retriever, api: ApiSender | None = None) -> APIRouter:
     """Settings with wechat_token (and optionally wechat_aes_key) → the GET/POST callback routes."""
     token = settings.wechat_token.get_secret_value()
     aes_key = settings.wechat_aes_key.get_secret_value() if settings.wechat_aes_key else None
     crypto = WeChatCrypto(token, aes_key, settings.wechat_app_id or "") if aes_key else None
-    secret = settings.wechat_app_secret.get_secret_value() if settings.wechat_app_secret else ""
-    api = ApiSender(settings.wechat_api_base, "/cgi-bin/token",
-                    {"grant_type": "client_credential", "appid": settings.wechat_app_id or "", "secret": secret},
-                    "/cgi-bin/message/custom/send")
+    api = api or api_sender(settings)
     engine = Engine(answerer("wechat", dialogue, retriever), api.send, settings.wechat_reply_deadline_s)
     r = APIRouter(tags=["channels"], include_in_schema=False)
 

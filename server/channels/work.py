@@ -14,14 +14,19 @@ from server.config import Settings
 PATH = "/wechat/work"
 
 
-def router(settings: Settings, dialogue, retriever) -> APIRouter:
+def api_sender(settings: Settings) -> ApiSender:
+    """Settings → the application message sender (late answers, staff replies during a live handoff)."""
+    secret = settings.wecom_secret.get_secret_value() if settings.wecom_secret else ""
+    return ApiSender(settings.wecom_api_base, "/cgi-bin/gettoken",
+                     {"corpid": settings.wecom_corp_id, "corpsecret": secret},
+                     "/cgi-bin/message/send", {"agentid": settings.wecom_agent_id})
+
+
+def router(settings: Settings, dialogue, retriever, api: ApiSender | None = None) -> APIRouter:
     """Settings with wecom_token, wecom_aes_key and wecom_corp_id → the GET/POST callback routes."""
     token, aes_key = settings.wecom_token.get_secret_value(), settings.wecom_aes_key.get_secret_value()
     crypto = WeChatCrypto(token, aes_key, settings.wecom_corp_id)
-    secret = settings.wecom_secret.get_secret_value() if settings.wecom_secret else ""
-    api = ApiSender(settings.wecom_api_base, "/cgi-bin/gettoken",
-                    {"corpid": settings.wecom_corp_id, "corpsecret": secret},
-                    "/cgi-bin/message/send", {"agentid": settings.wecom_agent_id})
+    api = api or api_sender(settings)
     engine = Engine(answerer("wecom", dialogue, retriever), api.send, settings.wechat_reply_deadline_s)
     r = APIRouter(tags=["channels"], include_in_schema=False)
 

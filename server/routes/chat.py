@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from actions.journal import outcome
 from server.conversation import converse
 from server.deps import DialogueDep, RetrieverDep
 from server.privacy import mask
@@ -14,8 +15,11 @@ from server.privacy import mask
 router = APIRouter(prefix="/api", tags=["chat"])
 
 
+SENDER_ID = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:@-]+$")]
+
+
 class ChatRequest(BaseModel):
-    sender_id: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:@-]+$")]
+    sender_id: SENDER_ID
     message: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
@@ -43,6 +47,8 @@ class Message(BaseModel):
 
 class ChatResponse(BaseModel):
     messages: list[Message]
+    staff: bool = False  # a staff member holds the conversation: the message went to them, their reply comes later
+    live: bool = False  # a handoff request is open or changed: poll /api/chat/updates for staff messages
 
 
 @router.post("/chat", response_model=ChatResponse)
@@ -52,4 +58,5 @@ async def chat(body: ChatRequest, dialogue: DialogueDep, retriever: RetrieverDep
     if not text:
         return {"messages": [{"text": "请输入您要咨询的问题。"}]}
     messages = await converse(dialogue, retriever, "web", body.sender_id, text)
-    return {"messages": [m.to_dict() for m in messages]}
+    live = not messages or any(outcome(m.extra) == "handoff" for m in messages)
+    return {"messages": [m.to_dict() for m in messages], "staff": not messages, "live": live}

@@ -3,8 +3,11 @@
  *
  * Login with a staff token (checked by GET /api/staff/whoami, kept in
  * sessionStorage), search clauses as you type (POST /api/search), read a
- * clause in its whole item (GET /api/clauses/{id}), copy a read-aloud answer,
- * and watch the 「待人工处理」 queue (GET /api/staff/handoffs).
+ * clause in its whole item (GET /api/clauses/{id}), copy a read-aloud answer.
+ * The 「待人工处理」 queue and live conversations are handoff.js; it learns of
+ * login and logout from the events `pa:staff-login` / `pa:staff-logout`, uses
+ * this file's helpers through `window.PaStaff`, asks for a logout with
+ * `pa:staff-unauthorized`, and receives clauses from 「插入回复」 as `pa:insert-clause`.
  *
  * Security: data from the server or the user only ever enters the page via
  * textContent / createTextNode on elements made with createElement.
@@ -16,7 +19,6 @@
   const DEBOUNCE_MS = 200;
   const MIN_QUERY_CHARS = 2;
   const TOP_K = 10;
-  const QUEUE_EVERY_MS = 10000;
   const GROUPS = ["高校毕业生", "就业困难人员", "退役军人", "农民工", "残疾人", "建档立卡贫困人口",
     "去产能分流职工", "新就业形态劳动者", "留学回国人员", "小微企业主"];
   const NOTE_KINDS = { wording: "文字差异", heading: "标题差异", scrape_only: "仅见于非正式文本", coverage: "收录范围" };
@@ -26,9 +28,7 @@
     docs: new Map(), // doc_id → document from /api/documents
     searchSeq: 0, // request counters: a response is used only if it is still the newest
     contextSeq: 0,
-    queueSeq: 0,
     debounce: null,
-    queueTimer: null,
     terms: [], // highlight terms of the query shown in the results
     selected: null, // clause_id open in the context panel
   };
@@ -134,7 +134,7 @@
 
   /** Show the login form (optionally with an error) and hide the console. */
   function showLogin(message) {
-    stopQueue();
+    document.dispatchEvent(new CustomEvent("pa:staff-logout"));
     $("app").hidden = true;
     $("logout").hidden = true;
     $("login-view").hidden = false;
@@ -178,10 +178,7 @@
     session.remove(KEY_TOKEN);
     state.searchSeq++;
     state.contextSeq++;
-    state.queueSeq++;
     $("results").textContent = "";
-    $("queue-list").textContent = "";
-    $("queue-count").textContent = "";
     $("status").textContent = "";
     $("banner").hidden = true;
     $("q").value = "";
@@ -196,7 +193,7 @@
     $("logout").hidden = false;
     $("login-error").textContent = "";
     loadDocuments();
-    startQueue();
+    document.dispatchEvent(new CustomEvent("pa:staff-login"));
     $("q").focus();
   }
 
@@ -421,7 +418,7 @@
     if (notes) li.append(el("div", "notes-label", "版本说明："), notes);
 
     const actions = el("div", "actions");
-    actions.appendChild(copyButton(r));
+    actions.append(copyButton(r), insertButton(r));
     li.appendChild(actions);
     return li;
   }
@@ -498,6 +495,17 @@
     return button;
   }
 
+  /** 「插入回复」: the clause's cited answer into the open live conversation's reply box (shown only while replying). */
+  function insertButton(clause, fallbackDates) {
+    const button = el("button", "btn-secondary insert-reply", "插入回复");
+    button.type = "button";
+    button.title = "把该条款的引用答复插入正在进行的人工会话回复框";
+    button.addEventListener("click", () => {
+      document.dispatchEvent(new CustomEvent("pa:insert-clause", { detail: { text: answerText(clause, fallbackDates) } }));
+    });
+    return button;
+  }
+
   // ---------------------------------------------------------------- context panel
 
   /** Empty the context panel back to its hint. */
@@ -569,113 +577,10 @@
     if (c.official === false) box.appendChild(el("p", "badge", "该条款仅见于非正式文本，请谨慎引用。"));
 
     const actions = el("div", "actions");
-    actions.appendChild(copyButton(c, c.doc_dates));
+    actions.append(copyButton(c, c.doc_dates), insertButton(c, c.doc_dates));
     box.appendChild(actions);
     box.scrollTop = 0;
     if (current) current.scrollIntoView({ block: "nearest" });
-  }
-
-  // ---------------------------------------------------------------- handoff queue
-
-  /** Begin polling the queue every QUEUE_EVERY_MS (and now). */
-  function startQueue() {
-    stopQueue();
-    refreshQueue();
-    state.queueTimer = setInterval(() => {
-      if (!document.hidden) refreshQueue();
-    }, QUEUE_EVERY_MS);
-  }
-
-  /** Stop polling the queue. */
-  function stopQueue() {
-    clearInterval(state.queueTimer);
-    state.queueTimer = null;
-  }
-
-  /** GET /api/staff/handoffs → the #queue list; 401 logs out. */
-  async function refreshQueue() {
-    if (!state.token) return;
-    const seq = ++state.queueSeq;
-    const status = $("queue-status");
-    $("refresh").disabled = true;
-    const res = await api("/api/staff/handoffs", { auth: true });
-    if (seq !== state.queueSeq) return;
-    $("refresh").disabled = false;
-    if (res.status === 401) {
-      logout("令牌无效");
-      return;
-    }
-    if (!res.ok || !Array.isArray(res.data)) {
-      status.textContent = `队列刷新失败：${errorText(res)}`;
-      status.classList.add("error");
-      return;
-    }
-    status.classList.remove("error");
-    status.textContent = `更新于 ${formatTime(Date.now())}`;
-    renderQueue(res.data.filter((x) => x && typeof x === "object"));
-  }
-
-  /** A time (epoch seconds or ms, or a date string) → local "YYYY/M/D HH:MM:SS"; unknown → as given. */
-  function formatTime(value) {
-    let date = null;
-    if (typeof value === "number" && isFinite(value)) date = new Date(value < 1e12 ? value * 1000 : value);
-    else if (typeof value === "string" && value) date = new Date(/^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : value);
-    if (!date || isNaN(date.getTime())) return str(value);
-    return date.toLocaleString("zh-CN", { hour12: false });
-  }
-
-  /** The handoff records → <li class="queue-item"> rows, reading whichever fields exist. */
-  function renderQueue(rows) {
-    const list = $("queue-list");
-    list.textContent = "";
-    $("queue-count").textContent = rows.length ? String(rows.length) : "";
-    if (!rows.length) {
-      list.appendChild(el("li", "placeholder", "暂无待处理会话"));
-      return;
-    }
-    rows.forEach((row) => {
-      const li = el("li", "queue-item");
-      const head = el("div");
-      head.appendChild(el("span", "who", str(row.sender_id) || "（未知用户）"));
-      const when = row.created_at ?? row.created ?? row.time ?? row.timestamp;
-      if (when !== undefined && when !== null && when !== "") head.appendChild(el("span", "when", formatTime(when)));
-      if (row.id !== undefined && row.id !== null) head.appendChild(el("span", "when", `#${str(row.id)}`));
-      li.appendChild(head);
-
-      const message = str(row.message) || str(row.last_message) || str(row.text) || str(row.question);
-      if (message) {
-        li.appendChild(el("p", "msg", message));
-        const search = el("button", "link", "检索此问题");
-        search.type = "button";
-        search.addEventListener("click", () => {
-          $("q").value = message.slice(0, 500);
-          runSearch();
-          $("q").focus();
-        });
-        li.appendChild(search);
-      }
-      if (str(row.status)) li.appendChild(el("div", "extra", `状态：${row.status}`));
-      if (row.id !== undefined && row.id !== null) li.appendChild(resolveButton(row.id));
-      list.appendChild(li);
-    });
-  }
-
-  /** 「处理完毕」: POST /api/staff/handoffs/{id}/resolve → the bot answers that citizen again. */
-  function resolveButton(id) {
-    const button = el("button", "btn-secondary resolve", "处理完毕");
-    button.type = "button";
-    button.addEventListener("click", async () => {
-      button.disabled = true;
-      const res = await api(`/api/staff/handoffs/${encodeURIComponent(str(id))}/resolve`, { method: "POST", auth: true });
-      if (res.status === 401) return logout("令牌无效");
-      if (!res.ok) {
-        button.disabled = false;
-        $("queue-status").textContent = `操作失败：${errorText(res)}`;
-        return;
-      }
-      refreshQueue();
-    });
-    return button;
   }
 
   // ---------------------------------------------------------------- start
@@ -695,10 +600,7 @@
     $("doc").addEventListener("change", runSearch);
     $("group").addEventListener("change", runSearch);
     $("old").addEventListener("change", runSearch);
-    $("refresh").addEventListener("click", refreshQueue);
-    document.addEventListener("visibilitychange", () => {
-      if (!document.hidden && state.token) refreshQueue();
-    });
+    document.addEventListener("pa:staff-unauthorized", () => logout("令牌无效"));
 
     const saved = session.get(KEY_TOKEN);
     if (!saved) {
@@ -714,6 +616,19 @@
     state.token = saved;
     showApp();
   }
+
+  /** What handoff.js shares: the authenticated fetch, DOM and text helpers, and searching a question. */
+  window.PaStaff = Object.freeze({
+    api,
+    el,
+    str,
+    errorText,
+    search(text) {
+      $("q").value = str(text).slice(0, 500);
+      runSearch();
+      $("q").focus();
+    },
+  });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
   else start();

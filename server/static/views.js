@@ -1,8 +1,8 @@
 /*
  * The staff console's views: one tab bar (#views .view-tab[data-view="<panel id>"]) switching the panels
  * (staff.js's #app and the views of insights.js, gaps.js …), shown only while staff.js is signed in (its
- * 退出 button is visible). A view's script learns that its panel was shown from the document event
- * "staff:view" (detail: the panel id), and that the console signed out from "staff:signout".
+ * events pa:staff-login / pa:staff-logout). A view's script learns that its panel was shown from the
+ * document event "staff:view" (detail: the panel id), and that the console signed out from "staff:signout".
  */
 (function () {
   "use strict";
@@ -29,8 +29,7 @@
   }
 
   /** staff.js signed in or out → the tab bar follows; signing in starts on the home view. */
-  function followLogin() {
-    const signedIn = !$("logout").hidden;
+  function followLogin(signedIn) {
     $("views").hidden = !signedIn;
     if (signedIn) {
       show(HOME);
@@ -46,8 +45,9 @@
 
   function start() {
     tabs().forEach((tab) => tab.addEventListener("click", () => show(tab.dataset.view)));
-    new MutationObserver(followLogin).observe($("logout"), { attributes: true, attributeFilter: ["hidden"] });
-    if (!$("logout").hidden) followLogin();
+    document.addEventListener("pa:staff-login", () => followLogin(true));
+    document.addEventListener("pa:staff-logout", () => followLogin(false));
+    if (!$("logout").hidden) followLogin(true);
   }
 
   window.StaffViews = { show };

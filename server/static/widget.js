@@ -7,6 +7,10 @@
  * builds its own DOM, talks to POST {origin of this script}/api/chat, and keeps
  * the conversation in localStorage so a reload does not lose it.
  *
+ * Live handoff: from 「转人工」 until staff hand the conversation back (or the
+ * citizen cancels), it polls GET /api/chat/updates for staff messages after the
+ * last journal id it has shown (kept in localStorage, so a reload resumes).
+ *
  * Security: every piece of text from the user or the server is put into the
  * page with textContent on nodes made by createElement — never innerHTML.
  */
@@ -26,6 +30,11 @@
   const KEY_SENDER = "pa-sender";
   const KEY_HISTORY = "pa-history";
   const KEY_OPEN = "pa-open";
+  const KEY_LIVE = "pa-live"; // "1" while a handoff request is open: poll for staff messages
+  const KEY_SEEN = "pa-seen"; // the last staff message's journal id shown
+  const POLL_MS = 2000; // while staff hold the conversation: a reply shows within about 2 s
+  const POLL_WAITING_MS = 5000; // while it waits in the queue: fewer requests from citizens behind one address
+  const POLL_RETRY_MS = 6000;
 
   const TEXT = {
     title: "就业创业政策助手",
@@ -47,6 +56,8 @@
     bad: "没帮助",
     thanks: "感谢反馈",
     feedbackFailed: "反馈未发送成功",
+    staff: "人工客服",
+    toStaff: "您的消息已转给人工客服，请稍候回复。",
   };
 
   /** The <script> that loaded this file, when document.currentScript is unavailable. */
@@ -200,6 +211,8 @@
 
   let conversation = loadHistory();
   let busy = false;
+  let pollTimer = null;
+  let endedPolls = 0; // polls that found no open request: stop at the second (staff's closing words may trail it)
   let ui = null; // filled by buildUi()
 
   const ICONS = {
@@ -349,6 +362,7 @@
 
   /** One conversation item → its DOM (user bubble, or bot bubble with citations, buttons, feedback). */
   function renderItem(item) {
+    if (item.role === "staff") return renderStaffItem(item);
     const isUser = item.role === "user";
     const wrap = el("div", `pa-item ${isUser ? "pa-from-user" : "pa-from-bot"}`);
     const bubble = el("div", `pa-msg ${isUser ? "pa-user" : "pa-bot"}`);
@@ -381,6 +395,16 @@
       wrap.appendChild(row);
     }
     if (citations.length) wrap.appendChild(renderFeedback(item));
+    return wrap;
+  }
+
+  /** A staff member's message → a bubble labelled 人工客服 (plain text: no lead line, no feedback). */
+  function renderStaffItem(item) {
+    const wrap = el("div", "pa-item pa-from-bot pa-from-staff");
+    const bubble = el("div", "pa-msg pa-staff");
+    bubble.appendChild(el("div", "pa-staff-label", TEXT.staff));
+    bubble.appendChild(el("div", "pa-msg-text", str(item.text)));
+    wrap.appendChild(bubble);
     return wrap;
   }
 
@@ -515,7 +539,8 @@
       const data = await res.json();
       const messages = data && Array.isArray(data.messages) ? data.messages : null;
       if (!messages) return { ok: false, error: TEXT.network };
-      return { ok: true, messages: messages.filter((m) => m && typeof m === "object") };
+      const flags = { staff: data.staff === true, live: data.live === true };
+      return Object.assign({ ok: true, messages: messages.filter((m) => m && typeof m === "object") }, flags);
     } catch (e) {
       return { ok: false, error: TEXT.network };
     } finally {
@@ -537,6 +562,12 @@
       addItem({ role: "bot", text: reply.error, error: true });
       return;
     }
+    if (reply.staff) {  // a staff member holds the conversation: their answer arrives by polling
+      ui.notice.textContent = TEXT.toStaff;
+      startLive();
+      return;
+    }
+    if (reply.live) startLive(); // 转人工 (or waiting, cancelling): staff messages may follow
     if (!reply.messages.length) {
       addItem({ role: "bot", text: TEXT.empty });
       return;
@@ -554,12 +585,74 @@
     return reply.ok;
   }
 
+  // ---------------------------------------------------------------- live handoff
+
+  /** Begin (or keep) polling for staff messages; remembered so a reload resumes. */
+  function startLive() {
+    save(KEY_LIVE, "1");
+    endedPolls = 0;
+    if (!pollTimer) schedulePoll(0);
+  }
+
+  /** Stop polling (the request was handed back, closed or cancelled, or the conversation cleared). */
+  function stopLive() {
+    save(KEY_LIVE, "0");
+    clearTimeout(pollTimer);
+    pollTimer = null;
+  }
+
+  function schedulePoll(ms) {
+    clearTimeout(pollTimer);
+    pollTimer = setTimeout(poll, ms);
+  }
+
+  /** GET /api/chat/updates → new staff messages shown once each; stops when no request is open any more. */
+  async function poll() {
+    const sender = senderId();
+    const after = Number(load(KEY_SEEN)) || 0;
+    let data = null;
+    try {
+      const url = `${API_BASE}/api/chat/updates?sender_id=${encodeURIComponent(sender)}&after=${after}`;
+      const res = await fetch(url, { credentials: "omit", cache: "no-store" });
+      data = res.ok ? await res.json() : null;
+    } catch (e) {
+      data = null;
+    }
+    if (sender !== senderId() || load(KEY_LIVE) !== "1") return; // cleared or stopped meanwhile
+    if (!data || !Array.isArray(data.messages)) {
+      schedulePoll(POLL_RETRY_MS); // network trouble: try again, more slowly
+      return;
+    }
+    showStaffMessages(data.messages, after);
+    if (data.staff === false && ui.notice.textContent === TEXT.toStaff) ui.notice.textContent = "";
+    endedPolls = data.live === false ? endedPolls + 1 : 0;
+    if (endedPolls >= 2) stopLive();
+    else schedulePoll(data.staff ? POLL_MS : POLL_WAITING_MS);
+  }
+
+  /** Staff messages from the server → conversation items, each journal id once. */
+  function showStaffMessages(messages, after) {
+    let seen = after;
+    messages.forEach((m) => {
+      const id = m && typeof m.id === "number" ? m.id : 0;
+      if (id <= seen || !str(m.text)) return;
+      seen = id;
+      addItem({ role: "staff", text: str(m.text) });
+    });
+    if (seen > after) {
+      save(KEY_SEEN, String(seen));
+      ui.notice.textContent = "";
+    }
+  }
+
   // ---------------------------------------------------------------- clear
 
   /** 「清空」: forget the conversation and start over with a new sender id. */
   function clearConversation() {
     conversation = [];
     saveHistory();
+    stopLive();
+    save(KEY_SEEN, "0");
     save(KEY_SENDER, newSenderId());
     ui.notice.textContent = "";
     renderAll();
@@ -576,6 +669,7 @@
     ui.root.hidden = true; // shown once styled: no flash of unstyled buttons
     styled.then(() => {
       ui.root.hidden = false;
+      scrollToBottom(); // a hidden list cannot scroll: the restored conversation opens at its newest message
     });
     renderAll();
     if (load(KEY_OPEN) === "1") {
@@ -584,6 +678,7 @@
       ui.bubble.setAttribute("aria-expanded", "true");
       scrollToBottom();
     }
+    if (load(KEY_LIVE) === "1") startLive(); // a handoff was open before the reload
   }
 
   /** Small page API, e.g. for example questions on the host page: PolicyAssistant.ask("…"). */

@@ -125,7 +125,7 @@ def test_a_hung_handoff_store_does_not_hold_the_turn(monkeypatch):
             return []
 
     monkeypatch.setattr(conversation, "STORE_TIMEOUT_S", 0.1)
-    monkeypatch.setattr(conversation.store, "is_waiting", lambda sender: time.sleep(2) or True)
+    monkeypatch.setattr(conversation.store, "handoff_state", lambda sender: time.sleep(2) or ("waiting", None, None))
     monkeypatch.setattr(conversation, "answer_from_retrieval", lambda retriever, text: BotMessage("检索答复"))
     messages = asyncio.run(conversation.converse(Silent(), None, "web", "u1", "创业担保贷款"))
     assert [m.text for m in messages] == ["检索答复"]  # not the waiting notice the store would have given after 2 s

@@ -76,7 +76,7 @@ def test_a_new_file_gets_the_latest_schema_and_upgrading_again_changes_nothing(t
         assert schema.upgrade(conn, path) == schema.LATEST
         assert schema.upgrade(conn, path) == schema.LATEST
         assert conn.execute("SELECT count(*) FROM feedback").fetchone()[0] == 1
-    assert _columns(path, "handoffs") == ["id", "sender_id", "created", "last_message", "status", "resolved"]
+    assert _columns(path, "handoffs") == ["id", "sender_id", "created", "last_message", "status", "resolved", "claimed_by", "claimed"]
 
 
 def test_a_failing_step_leaves_the_file_unchanged(old_db):
