@@ -24,11 +24,16 @@ class Follower:
     def __init__(self, settings: KnowledgeSettings, store: LibraryStore | None = None):
         self.settings = settings
         self.store = store or LibraryStore(settings)
+        self._seen: str | None = None
 
     def __call__(self) -> bool:
-        """→ True when a new build was unpacked and made current."""
+        """→ True when the library's build changed since the last check and was unpacked and made current.
+        Only a change is followed: the process publishing swaps `current` itself before its change commits."""
         _, key = self.store.version()
-        if not key or _current_name(self.settings) == key:
+        if not key or key == self._seen:
+            return False
+        self._seen = key
+        if _current_name(self.settings) == key:
             return False
         data = self.store.build(key)
         if data is None:

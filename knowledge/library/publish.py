@@ -21,7 +21,7 @@ import yaml
 
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
-from knowledge.index import build_with_report
+from knowledge.index import _point_current, build_with_report
 from knowledge.library import preview as pv
 from knowledge.library.store import DISCARDED, DRAFT, PUBLISHED, WITHDRAWN, Conflict, Entry, LibraryStore
 from knowledge.types import Clause, Document
@@ -126,6 +126,8 @@ class Library:
         if target.exists():
             os.replace(target, old)
         os.replace(fresh, target)
+        link = self.settings.index_dir / "current"
+        serving = os.readlink(link) if link.is_symlink() else None
         try:
             folder, corpus = build_with_report(self.settings, self.embedder, progress=False)
             if added is not None:
@@ -134,6 +136,8 @@ class Library:
             shutil.rmtree(target, ignore_errors=True)
             if old.exists():
                 os.replace(old, target)
+            if serving is not None:  # the build that was current before serves again
+                _point_current(self.settings.index_dir, self.settings.index_dir / serving)
             raise
         shutil.rmtree(old, ignore_errors=True)
         key = folder.name
@@ -168,9 +172,12 @@ STATE_NAMES = {DRAFT: "草稿（未发布）", PUBLISHED: "已发布", WITHDRAWN
 
 def _check_built(entry: Entry, corpus) -> None:
     """PublishFailed when the build left the entry's file out or found it repeats another file."""
-    report = next((f for f in corpus.files if f.source == stored_name(entry)), None)
-    if report is None or report.role in ("left out", "duplicate"):
-        why = "与文件库中已有的文件内容完全相同" if report and report.role == "duplicate" else "构建时无法解析"
+    name = stored_name(entry)
+    report = next((f for f in corpus.files if f.source == name), None)
+    repeated = report is not None and report.role == "duplicate" or any(
+        f.role == "duplicate" and f.detail.endswith(f" {name}") for f in corpus.files)  # files are read in name order
+    if report is None or report.role == "left out" or repeated:
+        why = "与文件库中已有的文件内容完全相同" if repeated else "构建时无法解析"
         raise PublishFailed(f"无法发布「{entry.name}」：{why}。")
 
 

@@ -18,6 +18,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 
 from knowledge.config import KnowledgeSettings
+from knowledge.errors import SettingError
 
 DRAFT, PUBLISHED, WITHDRAWN, DISCARDED = "draft", "published", "withdrawn", "discarded"
 SCHEMA = """
@@ -85,7 +86,11 @@ class LibraryStore:
         if self.dialect == "postgresql":
             import psycopg
 
-            return psycopg.connect(self._url, autocommit=True)
+            try:
+                return psycopg.connect(self._url, autocommit=True, connect_timeout=10)
+            except psycopg.OperationalError as exc:
+                raise SettingError(f"KNOWLEDGE_LIBRARY_DATABASE_URL: cannot connect to the library's PostgreSQL "
+                                   f"({str(exc).strip().splitlines()[0]})") from exc
         self._path.parent.mkdir(parents=True, exist_ok=True)
         return sqlite3.connect(self._path, timeout=120, isolation_level=None)
 

@@ -216,3 +216,15 @@ def test_stored_files_never_take_the_uploaded_name(lib):
     c.post(f"/api/library/entries/{entry['id']}/publish", json={"base_version": version(c)}, headers=EDITOR)
     assert sorted(p.name for p in ks.library_sources.iterdir()) == [f"library-{entry['id']:05d}.txt"]
     assert all(ks.library_dir in p.parents for p in ks.library_dir.rglob("*"))
+
+
+def test_a_publish_whose_build_leaves_the_file_out_changes_nothing(lib):
+    c, ks, live = lib
+    served = live.key
+    law = (LAWS / "就业促进法-2015-04-24.txt").read_bytes()  # the same bytes as a shipped source: a duplicate
+    entry = upload(c, "就业促进法副本.txt", law).json()
+    r = c.post(f"/api/library/entries/{entry['id']}/publish", json={"base_version": version(c)}, headers=EDITOR)
+    assert r.status_code == 422 and "内容完全相同" in r.json()["detail"]
+    assert version(c) == 0 and not ks.library_sources.exists() or not any(ks.library_sources.iterdir())
+    assert (ks.index_dir / "current").resolve().name == served[:16]
+    assert [x["action"] for x in c.get("/api/library/changes", headers=STAFF).json()] == ["upload"]
