@@ -39,7 +39,7 @@ def editor_gateway(rasa_stack, built_settings, tmp_path_factory):
         os.replace(tmp, current)
 
 
-def sign_in(page, url: str, token: str) -> None:
+def sign_in(page, url: str, token: str) -> None:  # noqa: F811 — the fixture imported above
     page.goto(url + "/staff")
     page.evaluate("sessionStorage.clear()")
     page.reload()
@@ -48,7 +48,7 @@ def sign_in(page, url: str, token: str) -> None:
     page.wait_for_selector("#views:not([hidden])")
 
 
-def cited_within(page, url: str, present: bool, limit_s: float = 90) -> float:
+def cited_within(page, url: str, present: bool, limit_s: float = 90) -> float:  # noqa: F811
     """Ask the widget until the document is (or is no longer) cited → seconds it took; fails after limit_s."""
     started = time.monotonic()
     page.goto(url + "/")
@@ -65,7 +65,7 @@ def cited_within(page, url: str, present: bool, limit_s: float = 90) -> float:
         time.sleep(1)
 
 
-def test_staff_without_editor_role_sees_no_library(editor_gateway, page):
+def test_staff_without_editor_role_sees_no_library(editor_gateway, page):  # noqa: F811
     sign_in(page, editor_gateway, "lib-staff-token")
     page.wait_for_function("() => document.querySelector('#views').hidden === false")
     time.sleep(0.5)  # whoami answered: the tab stays hidden

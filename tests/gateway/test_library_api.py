@@ -20,7 +20,7 @@ from knowledge.retrieve import Retriever
 from server.config import Settings
 from server.main import create_app
 from tests.conftest import LAWS, copy_sources
-from tests.unit.formats.make_files import docx_file
+from tests.unit.formats.make_files import docx_file, zip_package
 
 BULK = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "bulk"
 WOMEN = (BULK / "女职工劳动保护特别规定-2012-04-28.txt").read_text("utf-8")
@@ -155,18 +155,10 @@ def test_a_file_that_cannot_be_parsed_is_previewed_with_why_and_cannot_be_publis
 # ---------------------------------------------------------------- untrusted uploads
 
 
-def zip_bytes(parts: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
 def with_part(docx: bytes, name: str, data: bytes) -> bytes:
     """A DOCX → the same package with one part replaced."""
     src = zipfile.ZipFile(io.BytesIO(docx))
-    return zip_bytes({i.filename: (data if i.filename == name else src.read(i)) for i in src.infolist()})
+    return zip_package({i.filename: (data if i.filename == name else src.read(i)) for i in src.infolist()})
 
 
 ENTITIES = (b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "AAAAAAAAAA"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
@@ -178,7 +170,7 @@ EXTERNAL = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/p
 
 
 @pytest.mark.parametrize("name, make, why", [
-    ("bomb.docx", lambda: zip_bytes({"word/document.xml": b"<w:document>" + b"0" * 30_000_000, "[Content_Types].xml": b"<x/>"}), "压缩炸弹"),
+    ("bomb.docx", lambda: zip_package({"word/document.xml": b"<w:document>" + b"0" * 30_000_000, "[Content_Types].xml": b"<x/>"}), "压缩炸弹"),
     ("entities.docx", lambda: with_part(docx_file(WOMEN), "word/document.xml", ENTITIES), "实体声明"),
     ("external.docx", lambda: with_part(docx_file(WOMEN), "word/document.xml", EXTERNAL), "实体声明"),
     ("broken.docx", lambda: docx_file(WOMEN)[:2000], "不是有效的 DOCX"),
