@@ -84,8 +84,24 @@ class LiveRetriever:
         else:
             self._loading.release()
 
+    def refresh(self) -> None:
+        """Serve the build `current` points to now, loaded in this thread (a publish's own process: the editor's
+        next listing already shows it)."""
+        target = self._link_target()
+        if target and target != self._target:
+            with self._loading:  # after any background load in progress
+                if target != self._target:
+                    self._swap(target)
+
     def _reload(self, target: str) -> None:
-        """Load the build `current` now points to and swap it in (one reference assignment); releases the lock."""
+        """Load the build `current` now points to and swap it in; releases the loading lock."""
+        try:
+            self._swap(target)
+        finally:
+            self._loading.release()
+
+    def _swap(self, target: str) -> None:
+        """Load a build and swap it in (one reference assignment); a build that does not load is logged and skipped."""
         try:
             fresh = Retriever(load(self._settings), self._embedder, self._settings)
             fresh.warm_up()  # its lazy tables load before it serves anyone
@@ -94,5 +110,3 @@ class LiveRetriever:
         except Exception:
             self._target = target  # do not retry a broken build on every call; the next build is tried
             log.exception("new index build %s could not be loaded; still serving %s", target, self.key)
-        finally:
-            self._loading.release()

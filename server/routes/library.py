@@ -90,28 +90,37 @@ def entry(entry_id: int, library: LibraryDep, retriever: RetrieverDep) -> dict:
 
 
 @router.post("/entries/{entry_id}/publish")
-def publish(entry_id: int, body: Change, account: EditorDep, library: LibraryDep) -> dict:
+def publish(entry_id: int, body: Change, account: EditorDep, library: LibraryDep, retriever: RetrieverDep) -> dict:
     """A draft → published: the index is rebuilt with it and swapped live (409 when the library changed)."""
-    return _run(library.publish, entry_id, body.base_version, account.name)
+    return _changed(retriever, _run(library.publish, entry_id, body.base_version, account.name))
 
 
 @router.post("/entries/{entry_id}/withdraw")
-def withdraw(entry_id: int, body: Change, account: EditorDep, library: LibraryDep) -> dict:
+def withdraw(entry_id: int, body: Change, account: EditorDep, library: LibraryDep, retriever: RetrieverDep) -> dict:
     """A published entry → withdrawn and rebuilt without it."""
-    return _run(library.withdraw, entry_id, body.base_version, account.name)
+    return _changed(retriever, _run(library.withdraw, entry_id, body.base_version, account.name))
 
 
 @router.post("/entries/{entry_id}/meta")
-def edit(entry_id: int, body: MetaChange, account: EditorDep, library: LibraryDep) -> dict:
+def edit(entry_id: int, body: MetaChange, account: EditorDep, library: LibraryDep, retriever: RetrieverDep) -> dict:
     """New status / region / superseded_by for an entry (live at once when it is published)."""
     meta = body.model_dump(exclude={"base_version"}, exclude_none=True)
-    return _run(library.edit, entry_id, meta, body.base_version, account.name)
+    return _changed(retriever, _run(library.edit, entry_id, meta, body.base_version, account.name))
 
 
 @router.post("/changes/{change_id}/undo")
-def undo(change_id: int, body: Change, account: EditorDep, library: LibraryDep) -> dict:
+def undo(change_id: int, body: Change, account: EditorDep, library: LibraryDep, retriever: RetrieverDep) -> dict:
     """A logged change → undone (the entry as it was before it), itself logged."""
-    return _run(library.undo, change_id, body.base_version, account.name)
+    return _changed(retriever, _run(library.undo, change_id, body.base_version, account.name))
+
+
+def _changed(retriever, result: dict) -> dict:
+    """After a change: this process serves the new build before answering (the editor's next listing shows it;
+    other processes follow within seconds)."""
+    refresh = getattr(retriever, "refresh", None)
+    if refresh is not None:
+        refresh()
+    return result
 
 
 def _run(call, *args):
