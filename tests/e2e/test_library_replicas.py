@@ -66,7 +66,7 @@ def test_a_document_published_through_one_gateway_is_cited_by_both_action_server
         stack.callback(stop_all, [p for p, _ in servers])
         for process, server in servers:
             wait_for(f"{server}/health", process)
-        question = "女职工生完孩子有多少天产假"
+        question = "怀孕的女职工能安排夜班吗"
         assert not any(cites(server, question) for _, server in servers)
 
         fake_stack = {"db": tmp_path / "gw.db", "rasa": f"http://127.0.0.1:{free_port()}", "actions": servers[0][1], "logs": tmp_path}
