@@ -137,6 +137,11 @@
 
   // ---------------------------------------------------------------- documents
 
+  /** "2026-11-25T17:42:30+00:00" → "2026-11-25 17:42:30 UTC". */
+  function when(stamp) {
+    return String(stamp || "").replace("T", " ").replace("+00:00", " UTC");
+  }
+
   function datesText(dates) {
     return Object.entries(dates || {}).map(([event, day]) => `${day} ${event}`).join("；");
   }
@@ -247,7 +252,7 @@
     waiting.forEach((e) => {
       const li = node("li", "lib-entry");
       li.appendChild(node("span", "", `#${e.id} ${e.name}`));
-      li.appendChild(node("span", "meta", ` ${STATES[e.state] || e.state} · ${e.uploaded_by} · ${e.uploaded_at}`));
+      li.appendChild(node("span", "meta", ` ${STATES[e.state] || e.state} · ${e.uploaded_by} · ${when(e.uploaded_at)}`));
       li.appendChild(button("预览", () => openPreview(e.id)));
       list.appendChild(li);
     });
@@ -347,7 +352,7 @@
     body.textContent = "";
     rows.forEach((c) => {
       const tr = node("tr");
-      [c.at.replace("T", " ").replace("+00:00", " UTC"), c.who, ACTIONS[c.action] || c.action, c.summary].forEach((v) => tr.appendChild(node("td", "", v)));
+      [when(c.at), c.who, ACTIONS[c.action] || c.action, c.summary].forEach((v) => tr.appendChild(node("td", "", v)));
       const td = node("td");
       if (c.undone_by) td.textContent = `已撤销（#${c.undone_by}）`;
       else td.appendChild(button("撤销", () => change(`/api/library/changes/${c.id}/undo`, {}, `已撤销：${c.summary}`)));
