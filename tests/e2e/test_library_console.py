@@ -87,8 +87,10 @@ def test_editor_uploads_docx_previews_publishes_widget_cites_it_then_withdraws(e
     page.locator("#lib-preview summary", has_text="条款结构").click()
     assert page.locator("#lib-preview .lib-tree-list summary", has_text="第七条").count() == 1
 
+    clicked = time.monotonic()
     page.click("#lib-publish")
     page.wait_for_function("() => document.querySelector('#lib-status').textContent.includes('已发布')", timeout=300_000)
+    print(f"\npublish (rebuild with the real model, swap) took {time.monotonic() - clicked:.1f} s")
     row = page.locator("#lib-docs tr", has_text=TITLE)
     assert "上传文件" in row.inner_text()
 
