@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +31,16 @@ class KnowledgeSettings(BaseSettings):
     # A source file larger than this is refused before it is read (a DOCX may unpack to twice it):
     # laws and notices with a text layer are far smaller; a larger file is a scan or not a source.
     max_source_mb: int = Field(30, gt=0)
+    # The document library staff manage from the console (knowledge/library/): its published files are
+    # written to library_dir/sources and built beside sources_dir. With a PostgreSQL URL the library
+    # (files, metadata, change log, current build) lives there and every process follows it.
+    library_dir: Path = ROOT / "var" / "library"
+    library_database_url: SecretStr | None = None  # postgresql://user:password@host:port/db
+
+    @property
+    def library_sources(self) -> Path:
+        """The folder the library's published files are written to (read by every build)."""
+        return self.library_dir / "sources"
 
 
 def env_name(field: str) -> str:

@@ -9,7 +9,7 @@ class SourceError(KnowledgeError):
     """A policy source file cannot be read or parsed."""
 
     def __init__(self, path: str, line: int | None, message: str):
-        self.path, self.line = path, line
+        self.path, self.line, self.reason = path, line, message
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
 

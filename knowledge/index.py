@@ -67,7 +67,7 @@ def index_key(settings: KnowledgeSettings, embedder: Embedder) -> str:
     """Sources + dictionary + model + pipeline version → the hex key an up-to-date index carries."""
     h = hashlib.sha256(f"pipeline:{PIPELINE_VERSION}\nmodel:{embedder.fingerprint}\nfaiss:{settings.index_factory}\n".encode())
     h.update(settings.userdict.read_bytes())
-    for path in source_files(settings.sources_dir):
+    for path in source_files(settings.sources_dir, settings.library_sources):
         h.update(f"\nsource:{path.name}\n".encode())
         h.update(read_text(path).encode())
         if sidecar_path(path).is_file():
@@ -95,7 +95,7 @@ def build_with_report(settings: KnowledgeSettings, embedder: Embedder, progress:
     """Sources → (the new current build folder, the corpus with its per-file report); strict: a file
     that cannot be placed fails the build (the previous index stays current)."""
     key = index_key(settings, embedder)
-    corpus = load_corpus(settings.sources_dir, strict=strict)
+    corpus = load_corpus(settings.sources_dir, strict=strict, extra=settings.library_sources)
     builds = settings.index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     final = builds / key[:16]
@@ -122,7 +122,7 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     started = time.perf_counter()
     titles = {d.doc_id: d.title for d in corpus.documents}
     texts = [clause_text_for_search(c, titles.get(c.doc_id, "")) for c in corpus.clauses]
-    vectors = embedder.encode(texts, progress=progress)
+    vectors = _encode_reusing(settings, embedder, texts, progress)
     dense = dense_index(settings, vectors)
     faiss.write_index(dense, str(folder / "dense.faiss"))
     tokenizer = Tokenizer(settings.userdict)
@@ -132,12 +132,43 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     _write_json(folder / "documents.json", [d.to_dict() for d in corpus.documents])
     _write_json(folder / "clauses.json", [c.to_dict() for c in corpus.clauses])
     manifest = {
-        "key": key, "pipeline": PIPELINE_VERSION, "model": str(embedder.path), "dim": int(vectors.shape[1]),
+        "key": key, "pipeline": PIPELINE_VERSION, "model": str(embedder.path), "fingerprint": embedder.fingerprint, "dim": int(vectors.shape[1]),
         "faiss": settings.index_factory,
         "clauses": len(corpus.clauses), "documents": [d.doc_id for d in corpus.documents],
         "skipped_sources": corpus.skipped_sources, "files": [asdict(f) for f in corpus.files], "build_seconds": round(time.perf_counter() - started, 2),
     }
     _write_json(folder / "manifest.json", manifest)
+
+
+def _encode_reusing(settings: KnowledgeSettings, embedder: Embedder, texts: list[str], progress: bool):
+    """Clause texts → their vectors, taken from the current build where it holds the same text from the same
+    model (a library publish embeds only its new clauses: seconds, not the minute of a full build)."""
+    import numpy as np
+
+    known = _current_vectors(settings, embedder)
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        known.update(zip(missing, embedder.encode(missing, progress=progress)))
+    return np.ascontiguousarray(np.stack([known[t] for t in texts]), dtype=np.float32) if texts else embedder.encode([])
+
+
+def _current_vectors(settings: KnowledgeSettings, embedder: Embedder) -> dict:
+    """→ {search text: vector} of the current build when it was embedded by this model with an exact index, else {}."""
+    import faiss
+
+    folder = settings.index_dir / "current"
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        if manifest.get("fingerprint") != embedder.fingerprint or manifest.get("faiss") != "Flat":
+            return {}
+        titles = {d["doc_id"]: d["title"] for d in json.loads((folder / "documents.json").read_text("utf-8"))}
+        clauses = [Clause.from_dict(c) for c in json.loads((folder / "clauses.json").read_text("utf-8"))]
+        dense = faiss.read_index(str(folder / "dense.faiss"))
+        vectors = dense.reconstruct_n(0, dense.ntotal)
+    except (OSError, ValueError, KeyError, RuntimeError):
+        return {}
+    texts = [clause_text_for_search(c, titles.get(c.doc_id, "")) for c in clauses]
+    return dict(zip(texts, vectors)) if len(texts) == len(vectors) else {}
 
 
 def dense_index(settings: KnowledgeSettings, vectors):

@@ -25,11 +25,13 @@ log = logging.getLogger(__name__)
 SOURCE_SUFFIXES = formats.SUFFIXES
 
 
-def source_files(folder: Path) -> list[Path]:
-    """A sources folder → its policy files, sorted by name."""
+def source_files(folder: Path, extra: Path | None = None) -> list[Path]:
+    """A sources folder (and the library's folder of published files, when it exists) → their policy files,
+    sorted by name."""
     if not folder.is_dir():
         raise SourceError(str(folder), None, "sources folder not found (setting KNOWLEDGE_SOURCES_DIR)")
-    files = sorted(p for p in folder.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
+    folders = [folder] + ([extra] if extra is not None and extra.is_dir() else [])
+    files = sorted((p for f in folders for p in f.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file()), key=lambda p: p.name)
     if not files:
         raise SourceError(str(folder), None, f"no policy files ({', '.join(SOURCE_SUFFIXES)}) in the folder")
     return files
@@ -50,11 +52,12 @@ class _Library:
     fixed_status: set[str]  # doc ids whose status a sidecar set
 
 
-def load_corpus(folder: Path, strict: bool = False) -> Corpus:
-    """A sources folder → the Corpus of all documents and clauses, deterministic for the same bytes."""
+def load_corpus(folder: Path, strict: bool = False, extra: Path | None = None) -> Corpus:
+    """A sources folder (plus the library's published files in `extra`) → the Corpus of all documents and
+    clauses, deterministic for the same bytes."""
     lib = _Library([], [], {}, set())
     copies: list[tuple[Path, str]] = []
-    for path, text in _distinct_texts(source_files(folder), lib.reports, strict):
+    for path, text in _distinct_texts(source_files(folder, extra), lib.reports, strict):
         try:
             if not _add_parsed(path, text, lib):
                 copies.append((path, text))
@@ -67,7 +70,7 @@ def load_corpus(folder: Path, strict: bool = False) -> Corpus:
             lib.clauses.extend(_align(path, text, lib))
         except UnplaceableSource as exc:
             _leave_out(path, exc, lib, strict)
-    reports = [lib.reports[p.name] for p in source_files(folder)]
+    reports = [lib.reports[p.name] for p in source_files(folder, extra)]
     skipped = [r.source for r in reports if r.role == "duplicate"]
     return Corpus(lib.documents, lib.clauses, skipped, reports)
 

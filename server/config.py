@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     staff_token: SecretStr | None = None  # the account "staff" (role staff); see staff_accounts
     staff_accounts: SecretStr | None = None  # "name:role:token,…" (server/accounts.py); roles staff, editor
     max_body_bytes: int = 64 * 1024
+    library_max_upload_mb: int = 20  # a document uploaded to the library (/api/library/uploads); KNOWLEDGE_MAX_SOURCE_MB also applies
     rate_limit_per_minute: int = 120  # per client address
     staff_rate_limit_per_minute: int = 600  # per staff account (a call centre shares one NAT address)
     allowed_origins: list[str] = []  # pages allowed to embed the widget (CORS); empty = same origin only

@@ -19,7 +19,8 @@ from server.config import Settings
 from server.dialogue import RasaDialogue
 from server.middleware import BodyLimit, Metrics, OpsAccess, RateLimit, SecurityHeaders
 from server.privacy import install_log_masking
-from server.routes import chat, gaps, insights, live, ops, search, staff
+from server.routes import chat, gaps, insights, library, live, ops, search, staff
+from server.routes.library import UPLOAD_PATH
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger(__name__)
@@ -54,11 +55,11 @@ def create_app(settings: Settings | None = None, retriever=None, dialogue=None) 
     app.add_middleware(OpsAccess, settings=settings)
     app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute,
                        staff_per_minute=settings.staff_rate_limit_per_minute, credentials=settings.credentials)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger={UPLOAD_PATH: settings.library_max_upload_mb * 2**20})
     if settings.allowed_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
     app.add_middleware(SecurityHeaders)  # outermost: refusals (413, 429, 404) carry the headers too
-    for module in (ops, search, chat, live, staff, gaps, insights):
+    for module in (ops, search, chat, live, staff, gaps, insights, library):
         app.include_router(module.router)
     _pages(app)
     return app

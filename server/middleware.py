@@ -20,20 +20,22 @@ from server.metrics import LATENCY, REQUESTS
 
 
 class BodyLimit(BaseHTTPMiddleware):
-    """Refuse request bodies over max_bytes with 413 before any handler reads them."""
+    """Refuse request bodies over max_bytes with 413 before any handler reads them; `larger` gives paths
+    (exact) their own limit (the document library's uploads)."""
 
-    def __init__(self, app, max_bytes: int):
+    def __init__(self, app, max_bytes: int, larger: dict[str, int] | None = None):
         super().__init__(app)
-        self.max_bytes = max_bytes
+        self.max_bytes, self.larger = max_bytes, larger or {}
 
     async def dispatch(self, request: Request, call_next):
+        limit = self.larger.get(request.url.path, self.max_bytes)
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            return _too_large(self.max_bytes)
+        if declared and declared.isdigit() and int(declared) > limit:
+            return _too_large(limit)
         if request.method in ("POST", "PUT", "PATCH") and not declared:
             body = await request.body()  # chunked upload: measure what actually came
-            if len(body) > self.max_bytes:
-                return _too_large(self.max_bytes)
+            if len(body) > limit:
+                return _too_large(limit)
         return await call_next(request)
 
 

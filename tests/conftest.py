@@ -117,3 +117,11 @@ def copy_sources(tmp_path: Path, *files: Path) -> Path:
     for f in files:
         (folder / f.name).write_bytes(f.read_bytes())
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_library(tmp_path_factory):
+    """The document library of every test (and of the servers they start) is a temporary folder, never var/library."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KNOWLEDGE_LIBRARY_DIR", str(tmp_path_factory.mktemp("library")))
+        yield

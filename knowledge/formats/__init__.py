@@ -28,18 +28,24 @@ def read(path: Path) -> str:
     from knowledge.config import KnowledgeSettings, env_name
 
     source = str(path)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise SourceError(source, None, f"unsupported format {path.suffix or '(no suffix)'}: use one of {', '.join(SUFFIXES)}")
     limit_mb = KnowledgeSettings().max_source_mb
     try:
         size = path.stat().st_size
         if size > limit_mb * 2**20:
             raise SourceError(source, None, f"file is {size / 2**20:.1f} MB, over the limit of {limit_mb} MB "
                               f"(setting {env_name('max_source_mb')})")
-        data = path.read_bytes()
+        data = path.read_bytes() if path.suffix.lower() in READERS else b""
     except OSError as exc:
         raise SourceError(source, None, f"cannot read: {exc.strerror}") from exc
+    return decode(data, source)
+
+
+def decode(data: bytes, source: str) -> str:
+    """A file's bytes and its name (the suffix chooses the format) → its plain text; SourceError naming it."""
+    suffix = Path(source).suffix
+    reader = READERS.get(suffix.lower())
+    if reader is None:
+        raise SourceError(source, None, f"unsupported format {suffix or '(no suffix)'}: use one of {', '.join(SUFFIXES)}")
     if not data.strip():
         raise SourceError(source, None, "file is empty")
     try:

@@ -65,7 +65,20 @@ def _check_package(data: bytes, source: str) -> bool:
         if p.file_size > 2**20 and p.file_size > _MAX_RATIO * max(p.compress_size, 1):
             raise SourceError(source, None, f"DOCX part {p.filename} is compressed {p.file_size // max(p.compress_size, 1)}×: "
                               "refused as a zip bomb")
+    _refuse_doctype(data, parts, source)
     return any(name.startswith("word/media/") for name in names)
+
+
+_DOCTYPE = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def _refuse_doctype(data: bytes, parts: list[zipfile.ZipInfo], source: str) -> None:
+    """SourceError when an XML part declares a DOCTYPE: Word never writes one, and entity declarations are how
+    XML tricks (billion laughs, external entities) begin — refused before any parser sees them."""
+    package = zipfile.ZipFile(io.BytesIO(data))
+    for p in parts:
+        if p.filename.endswith((".xml", ".rels")) and any(mark in package.read(p).upper() for mark in _DOCTYPE):
+            raise SourceError(source, None, f"DOCX part {p.filename} declares a DOCTYPE (XML entities): refused")
 
 
 def _numbered(block) -> bool:

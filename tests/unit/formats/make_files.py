@@ -269,6 +269,17 @@ def picture_png(text: str = "第一条　扫描件") -> bytes:
     return buf.getvalue()
 
 
+def zip_package(parts: dict[str, bytes]) -> bytes:
+    """{part name: bytes} → a deflated zip package (a hand-made DOCX)."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return buf.getvalue()
+
+
 def docx_of_images() -> bytes:
     """A Word document holding only a scanned page picture."""
     import docx

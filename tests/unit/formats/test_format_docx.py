@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import random
-import zipfile
 
 import pytest
 
 from knowledge import formats
 from knowledge.errors import SourceError
 from knowledge.formats import docx as docx_format
-from tests.unit.formats.make_files import LAWS, docx_file, docx_of_images, law, paragraphs
+from tests.unit.formats.make_files import LAWS, docx_file, docx_of_images, law, paragraphs, zip_package
 
 LAW_FILES = sorted(LAWS.glob("*.txt"))
 
@@ -56,12 +55,7 @@ def test_docx_of_images_only_is_refused_by_name(tmp_path):
         formats.read(file)
 
 
-def _zip(parts: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
-    return buf.getvalue()
+_zip = zip_package
 
 
 def test_zip_bomb_docx_is_refused_before_unpacking():
