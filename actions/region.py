@@ -44,8 +44,9 @@ def of_turn(tracker: Tracker) -> Place:
     if stated is not None:
         return stated
     slot = tracker.get_slot("region")
-    if slot and (slot == regions.OTHER or regions.get(slot)):
-        return Place(slot)
+    kept = _canonical(slot)
+    if kept:
+        return Place(kept, events=[] if kept == slot else [SlotSet("region", kept)])
     page = _from_metadata(tracker)
     if page:
         return Place(page, events=[SlotSet("region", page)])

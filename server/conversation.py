@@ -26,15 +26,17 @@ ASK_CHINESE = ("抱歉，这段文字我没能看懂。请用中文描述您的�
                "例如「创业担保贷款怎么申请」「应届毕业生能领什么补贴」。")
 
 
-async def converse(dialogue, retriever, channel: str, user: str, text: str) -> list[BotMessage]:
-    """→ the dialogue's messages; a waiting notice while queued; a cited retrieval answer when it fails."""
+async def converse(dialogue, retriever, channel: str, user: str, text: str,
+                   metadata: dict | None = None) -> list[BotMessage]:
+    """→ the dialogue's messages; a waiting notice while queued; a cited retrieval answer when it fails.
+    `metadata` ({"region": …} from the widget's page or the WeChat account) travels with the message to Rasa."""
     sender = f"{channel}:{user}"
     understood = understand(text)
     if understood.needs_chinese:
         return [BotMessage(ASK_CHINESE, extra={"kind": "clarify"})]
     text = understood.text
     try:
-        messages = await dialogue.reply(sender, text)
+        messages = await (dialogue.reply(sender, text, metadata) if metadata else dialogue.reply(sender, text))
     except DialogueUnavailable as exc:
         log.warning("dialogue unavailable, answering from retrieval: %s", exc)
         messages = None

@@ -25,7 +25,7 @@ def router(settings: Settings, dialogue, retriever) -> APIRouter:
     api = ApiSender(settings.wechat_api_base, "/cgi-bin/token",
                     {"grant_type": "client_credential", "appid": settings.wechat_app_id or "", "secret": secret},
                     "/cgi-bin/message/custom/send")
-    engine = Engine(answerer("wechat", dialogue, retriever), api.send, settings.wechat_reply_deadline_s)
+    engine = Engine(answerer("wechat", dialogue, retriever, settings.wechat_region), api.send, settings.wechat_reply_deadline_s)
     r = APIRouter(tags=["channels"], include_in_schema=False)
 
     @r.get(PATH, response_class=PlainTextResponse)

@@ -22,7 +22,7 @@ def router(settings: Settings, dialogue, retriever) -> APIRouter:
     api = ApiSender(settings.wecom_api_base, "/cgi-bin/gettoken",
                     {"corpid": settings.wecom_corp_id, "corpsecret": secret},
                     "/cgi-bin/message/send", {"agentid": settings.wecom_agent_id})
-    engine = Engine(answerer("wecom", dialogue, retriever), api.send, settings.wechat_reply_deadline_s)
+    engine = Engine(answerer("wecom", dialogue, retriever, settings.wecom_region), api.send, settings.wechat_reply_deadline_s)
     r = APIRouter(tags=["channels"], include_in_schema=False)
 
     @r.get(PATH, response_class=PlainTextResponse)
