@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import region, render
 from actions.context import privacy_notice, queue_question
 from actions.knowledge_access import documents, retriever
-from knowledge import regions
+from knowledge import qtype, regions
 from knowledge.answer import HOTLINE, citation_payload, compose
 from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.errors import QueryError
@@ -39,23 +39,27 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str,
     except QueryError as exc:
         dispatcher.utter_message(**render.message(str(exc)))
         return []
-    place = place or region.of_turn(tracker)
+    events: list[dict[str, Any]] = []
+    if place is None:  # called from another action (follow-up, handoff): the region events are this call's
+        place = region.of_turn(tracker)
+        events = place.events
     docs = documents()
     by_region = {d: doc.region for d, doc in docs.items()}
-    choice = regions.choose(result.hits, by_region, {d: doc.source for d, doc in docs.items()}, place.name)
+    choice = regions.choose(result.hits, by_region, {d: doc.source for d, doc in docs.items()}, place.name,
+                            qtype.classify(query))
     result.hits = choice.hits[:QUOTED]
     reply = compose(query, result, docs)
     if not reply.answerable:
         dispatcher.utter_message(**render.message(reply.text, buttons=[HANDOFF_BUTTON], answerable=False))
-        return [SlotSet("last_clause_ids", [])]
+        return events + [SlotSet("last_clause_ids", [])]
     if choice.ask and not tracker.get_slot("region_asked"):
         region.ask(dispatcher, regions.library_regions(by_region))
-        return [SlotSet("region_question", query), SlotSet("region_asked", True)]
+        return events + [SlotSet("region_question", query), SlotSet("region_asked", True)]
     text = reply.text + _region_note(choice, place.name, reply.hits, by_region)
     citations = [citation_payload(h.clause, h.doc_title) for h in reply.hits]
     buttons = [] if reply.specific else [HANDOFF_BUTTON]
     dispatcher.utter_message(**render.message(text, citations, buttons, answerable=True, specific=reply.specific))
-    return [SlotSet("last_topic", query), SlotSet("last_clause_ids", [h.clause.clause_id for h in reply.hits])]
+    return events + [SlotSet("last_topic", query), SlotSet("last_clause_ids", [h.clause.clause_id for h in reply.hits])]
 
 
 def _region_note(choice: regions.Choice, citizen: str | None, quoted, by_region) -> str:

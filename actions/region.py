@@ -60,8 +60,8 @@ def _stated(tracker: Tracker, text: str) -> Place | None:
     entity = next((e.get("value") for e in latest.get("entities") or [] if e.get("entity") == "region"), None)
     intent = (latest.get("intent") or {}).get("name")
     whole = regions.resolve(text)
-    named = whole or regions.mentioned(text) or (regions.resolve(entity) if entity else None)
-    name = named.name if named is not None else _canonical(entity)
+    named = whole or regions.mentioned(text)  # DIET's entity is trusted for buttons only: 「中山大学」 is no place
+    name = named.name if named is not None else _canonical(entity) if text.startswith(REGION_PAYLOAD) else None
     only = (whole is not None or text.startswith(REGION_PAYLOAD)
             or (intent == "inform_region" and not _ASKS.search(text)))
     if name:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 NATIONAL = "全国"
 OTHER = "其他地区"  # the citizen's region has no document in the library and they did not name it
 PREFER_MARGIN = 0.08  # a local clause this close to the best clause is quoted before a national one
+LOCAL_SPECIFICS = ("amount", "duration", "place", "procedure")  # what local rules set differently (qtype kinds)
 LEVELS = {NATIONAL: 0, "省": 1, "市": 2, "县": 3}
 # The State Council's one-character abbreviations; the division data set has none.
 ABBREVIATIONS = {
@@ -205,10 +206,13 @@ class Choice:
     local_of: str = ""  # region unknown: the quoted rule is this region's own
 
 
-def choose(hits: list, regions_by_doc: Mapping[str, str], sources_by_doc: Mapping[str, str], citizen: str | None) -> Choice:
-    """Search hits (best first), each document's region and source file, the citizen's region (None: unknown)
-    → the hits to answer from and what to tell or ask. A local document that forwards a national one (the same
-    source file, e.g. 粤府 wrapping 国发) answers the same as it when both score alike: no need to ask."""
+def choose(hits: list, regions_by_doc: Mapping[str, str], sources_by_doc: Mapping[str, str], citizen: str | None,
+           kind: str | None = "amount") -> Choice:
+    """Search hits (best first), each document's region and source file, the citizen's region (None: unknown) and
+    the question's type (knowledge/qtype.py) → the hits to answer from and what to tell or ask. Only a question for a
+    specific that local rules set (amount, duration, place, procedure) is worth asking the region for; a local
+    document that forwards a national one among the candidates (the same source file, e.g. 粤府 wrapping 国发)
+    implements it: quoted, and said to be local, without asking."""
     if not hits:
         return Choice([])
     region_of = {id(h): document_region(regions_by_doc.get(h.clause.doc_id, NATIONAL)) for h in hits}
@@ -216,12 +220,12 @@ def choose(hits: list, regions_by_doc: Mapping[str, str], sources_by_doc: Mappin
     if citizen is None:
         if region_of[id(top)] == NATIONAL:
             return Choice(list(hits))
-        forwarded = any(region_of[id(h)] == NATIONAL and h.score >= top.score - PREFER_MARGIN
+        forwarded = any(region_of[id(h)] == NATIONAL
                         and sources_by_doc.get(h.clause.doc_id) == sources_by_doc.get(top.clause.doc_id) for h in hits)
         if forwarded:
             return Choice(list(hits))
         elsewhere = any(region_of[id(h)] != region_of[id(top)] for h in hits)
-        return Choice(list(hits), ask=elsewhere, local_of=region_of[id(top)])
+        return Choice(list(hits), ask=elsewhere and kind in LOCAL_SPECIFICS, local_of=region_of[id(top)])
     kept = eligible(hits, regions_by_doc, citizen)
     other_local = region_of[id(top)] != NATIONAL and not applies(region_of[id(top)], citizen)
     own_local = any(region_of[id(h)] != NATIONAL for h in kept)

@@ -65,9 +65,11 @@ def test_unknown_region_and_a_local_rule_on_top_asks():
     assert choice.ask and choice.local_of == "广东省"
 
 
-def test_no_need_to_ask_when_national_rule_is_best_or_the_local_text_forwards_it():
+def test_no_need_to_ask_when_national_rule_is_best_or_the_local_text_forwards_it_or_nothing_local_is_asked():
     assert not regions.choose([_hit("nat", 1.5), _hit("gd", 1.4)], DOC_REGIONS, SOURCES, None).ask
-    forwarding = [_hit("gd-notice", 1.43), _hit("nat-forwarded", 1.42), _hit("nat", 1.1)]
+    general = regions.choose([_hit("gd", 1.5), _hit("nat", 1.3)], DOC_REGIONS, SOURCES, None, kind=None)
+    assert not general.ask and general.local_of == "广东省"  # quoted, and said to be Guangdong's
+    forwarding = [_hit("gd-notice", 1.43), _hit("nat", 1.3), _hit("nat-forwarded", 1.1)]
     assert not regions.choose(forwarding, DOC_REGIONS, SOURCES, None).ask
 
 
