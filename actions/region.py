@@ -24,7 +24,7 @@ UNKNOWN = "抱歉，我没能确定「{place}」是哪个地区。请告诉我�
 NOTED = "好的，已记下您在{where}。请问您想咨询什么政策？"
 _ASKS = re.compile(r"[？?吗么]|多少|怎么|怎样|如何|什么|哪|能不能|可不可以|是否|几")
 # 「我在火星」「在xx镇」: a statement of where one is whose place is in no data set
-_PLACE_STATEMENT = re.compile(r"^(?:我|本人)?(?:现在|目前)?(?:在|住在|来自)([\u4e00-\u9fff]{1,10}?)(?:的|了|呢|啊)?[。！!]?$")
+_PLACE_STATEMENT = re.compile(r"^(?:我|本人)?人?(?:现在|目前)?(?:在|住在|来自)([\u4e00-\u9fff]{1,10}?)(?:的|了|呢|啊)?[。！!]?$")
 
 
 @dataclass
