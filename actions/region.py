@@ -66,7 +66,7 @@ def _stated(tracker: Tracker, text: str) -> Place | None:
             or (intent == "inform_region" and not _ASKS.search(text)))
     if name:
         return Place(name, said=only, events=[SlotSet("region", name)])
-    statement = _PLACE_STATEMENT.match(text)  # an NLU entity alone that names no place is the NLU's slip: ignored
+    statement = None if _ASKS.search(text) else _PLACE_STATEMENT.match(text)  # 「在哪里领失业金」 is a question
     if statement or text.startswith(REGION_PAYLOAD):
         return Place(None, said=True, unknown=statement.group(1) if statement else str(entity or text))
     return None

@@ -56,6 +56,8 @@ def test_unknown_place_is_asked_again(knowledge):
     messages, events = run(ActionAnswerPolicy(), tracker("我在火星", slots=ASKED))
     assert "「火星」" in messages[0]["text"] and messages[0]["buttons"] and not cited(messages)
     assert "region" not in slots(events)
+    messages, _ = run(ActionAnswerPolicy(), tracker("在哪里领失业金"))
+    assert "没能确定" not in messages[0]["text"]  # a question starting with 在 is no statement of a place
 
 
 def test_page_region_answers_without_asking(knowledge):
