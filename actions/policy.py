@@ -8,17 +8,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import render
+from actions import region, render
 from actions.context import privacy_notice, queue_question
 from actions.curation import curator
 from actions.knowledge_access import documents, retriever
+from knowledge import qtype, regions
 from knowledge.answer import HOTLINE, citation_payload, compose
 from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.errors import QueryError
 from knowledge.understand import MAX_QUESTIONS, questions, without_placeholder
 
-GUANGDONG = ("广东", "广州", "深圳", "珠海", "汕头", "佛山", "韶关", "湛江", "肇庆", "江门", "茂名", "惠州", "梅州",
-             "汕尾", "河源", "阳江", "清远", "东莞", "中山", "潮州", "揭阳", "云浮")
+CANDIDATES = 20  # searched before the region filter, so a citizen elsewhere still gets the national rule
+QUOTED = 5
 HANDOFF_BUTTON = {"title": "转人工", "payload": "/human_handoff"}
 
 
@@ -30,39 +31,45 @@ def sharpen(question: str, tracker: Tracker) -> str:
     return question
 
 
-def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str) -> list[dict[str, Any]]:
-    """Search query → utter the cited answer (or the honest no) → slot events for follow-ups."""
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str,
+           place: region.Place | None = None) -> list[dict[str, Any]]:
+    """Search query (and where the citizen is) → utter the cited answer, the honest no or the region question
+    → slot events for follow-ups."""
     try:
-        result = curator().apply(retriever().search(query, 5), retriever())  # staff links and "not covered" marks
+        result = curator().apply(retriever().search(query, CANDIDATES), retriever())  # staff links and "not covered" marks
     except QueryError as exc:
         dispatcher.utter_message(**render.message(str(exc)))
         return []
-    result.hits = _for_region(result.hits, tracker.get_slot("region"))
-    reply = compose(query, result, documents())
+    events: list[dict[str, Any]] = []
+    if place is None:  # called from another action (follow-up, handoff): the region events are this call's
+        place = region.of_turn(tracker)
+        events = place.events
+    docs = documents()
+    by_region = {d: doc.region for d, doc in docs.items()}
+    choice = regions.choose(result.hits, by_region, {d: doc.source for d, doc in docs.items()}, place.name,
+                            qtype.classify(query))
+    result.hits = choice.hits[:QUOTED]
+    reply = compose(query, result, docs)
     if not reply.answerable:
         dispatcher.utter_message(**render.message(reply.text, buttons=[HANDOFF_BUTTON], answerable=False))
-        return [SlotSet("last_clause_ids", [])]
+        return events + [SlotSet("last_clause_ids", [])]
+    if choice.ask and not tracker.get_slot("region_asked"):
+        region.ask(dispatcher, regions.library_regions(by_region))
+        return events + [SlotSet("region_question", query), SlotSet("region_asked", True)]
+    text = reply.text + _region_note(choice, place.name, reply.hits, by_region)
     citations = [citation_payload(h.clause, h.doc_title) for h in reply.hits]
     buttons = [] if reply.specific else [HANDOFF_BUTTON]
-    dispatcher.utter_message(**render.message(reply.text, citations, buttons, answerable=True, specific=reply.specific))
-    return [SlotSet("last_topic", query), SlotSet("last_clause_ids", [h.clause.clause_id for h in reply.hits])]
+    dispatcher.utter_message(**render.message(text, citations, buttons, answerable=True, specific=reply.specific))
+    return events + [SlotSet("last_topic", query), SlotSet("last_clause_ids", [h.clause.clause_id for h in reply.hits])]
 
 
-def _for_region(hits, region: str | None):
-    """A regional document applies only to citizens of its province: others get national documents only."""
-    if not region or region in ("全国",):
-        return hits
-    docs = documents()
-    return [h for h in hits if _applies(docs[h.clause.doc_id].region if h.clause.doc_id in docs else "全国", region)]
-
-
-def _applies(doc_region: str, region: str) -> bool:
-    """A document's region and the citizen's → True when the document governs where the citizen is."""
-    if doc_region == "全国":
-        return True
-    if doc_region.startswith("广东"):
-        return any(place in region for place in GUANGDONG)
-    return doc_region[:2] in region or region[:2] in doc_region
+def _region_note(choice: regions.Choice, citizen: str | None, quoted, by_region) -> str:
+    """→ '' or a newline and the sentence on where the quoted rule holds (or that no local rule is kept)."""
+    if choice.no_local:
+        return "\n" + region.no_local_rule(citizen)
+    if choice.local_of and any(regions.document_region(by_region.get(h.clause.doc_id, "")) == choice.local_of for h in quoted):
+        return "\n" + region.local_only(choice.local_of)
+    return ""
 
 
 class ActionAnswerPolicy(Action):
@@ -72,18 +79,36 @@ class ActionAnswerPolicy(Action):
     def run(self, dispatcher, tracker: Tracker, domain):
         """The latest message → (once) the hidden-numbers notice, a cited answer per question, the queue question."""
         events = privacy_notice(dispatcher, tracker)
-        events += answer_each(dispatcher, tracker, without_placeholder(tracker.latest_message.get("text", "")))
+        place = region.of_turn(tracker)
+        events += place.events
+        if place.said or place.unknown:
+            return events + self._region_given(dispatcher, tracker, place)
+        events += answer_each(dispatcher, tracker, without_placeholder(tracker.latest_message.get("text", "")), place)
         return events + [SlotSet("last_list", None)] + queue_question(dispatcher, tracker)
 
+    @staticmethod
+    def _region_given(dispatcher, tracker: Tracker, place: region.Place) -> list[dict[str, Any]]:
+        """A message that only says where the citizen is → the question it answers, a confirmation, or the
+        region question again when the place is unknown."""
+        if place.unknown:
+            region.ask(dispatcher, regions.library_regions({d: doc.region for d, doc in documents().items()}), place.unknown)
+            return []
+        pending = tracker.get_slot("region_question")
+        if not pending:
+            dispatcher.utter_message(**render.message(region.NOTED.format(where=region.where(place.name)), kind="clarify"))
+            return []
+        return answer(dispatcher, tracker, pending, place) + [SlotSet("region_question", None)]
 
-def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict[str, Any]]:
+
+def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
+                place: region.Place | None = None) -> list[dict[str, Any]]:
     """A message asking one or several questions → each answered under its own heading; extra ones named."""
     asked = questions(text)
     events: list[dict[str, Any]] = []
     for n, question in enumerate(asked[:MAX_QUESTIONS], start=1):
         if len(asked) > 1:
             dispatcher.utter_message(**render.message(f"您的第{n}个问题：{question}", kind="question_heading"))
-        events += answer(dispatcher, tracker, sharpen(question, tracker))
+        events += answer(dispatcher, tracker, sharpen(question, tracker), place)
     if len(asked) > MAX_QUESTIONS:
         rest = "；".join(f"「{q}」" for q in asked[MAX_QUESTIONS:])
         dispatcher.utter_message(**render.message(f"您还问了{rest}，一次回答不完，请单独发送，我再逐一为您解答。",

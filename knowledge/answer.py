@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from knowledge import qtype
-from knowledge.cite import citation, replaced_line, short_source, source, version_label
+from knowledge.cite import citation, cn_date, replaced_line, short_source, source, validity, version_label
 from knowledge.links import pointer_reply
 from knowledge.types import Clause, Document, Hit, SearchResult
 
@@ -130,9 +130,9 @@ def currency_notice(clauses: list[Clause], documents: Mapping[str, Document], to
         d = doc.dates
         when = d.get("成文") or d.get("印发") or d.get("发布")
         if doc.layout == "notice" and when:
-            issued.append(f"{doc.doc_number}（{when[:4]}年{int(when[5:7])}月{int(when[8:10])}日）")
-        elif version_label(doc):
-            issued.append(f"《{doc.title}》（{version_label(doc)}）")
+            issued.append(f"{doc.doc_number}（{cn_date(when)}）")
+        elif version_label(doc):  # a law's own metadata: its version, 施行 date and status (issue 12)
+            issued.append(f"《{doc.title}》（{version_label(doc)}{validity(doc, documents)}）")
     parts = [f"以上依据为{'、'.join(issued)}。" if issued else ""]
     passed = [p for c in clauses for p in expired_deadlines(c.text, today)]
     if passed:

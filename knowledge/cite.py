@@ -52,11 +52,26 @@ def article_reference(clause: Clause) -> str:
     return clause.path[-1] + (f"第{cn_numeral(clause.paragraph)}款" if clause.paragraph else "")
 
 
+def cn_date(iso: str) -> str:
+    """'2022-05-01' → '2022年5月1日'."""
+    return f"{int(iso[:4])}年{int(iso[5:7])}月{int(iso[8:10])}日"
+
+
 def version_label(doc: Document) -> str:
     """A document → '2022年4月20日修订版' style label of its version ('' when undated)."""
     date = doc.version_date
     event = next((e for e in ("修订", "修正", "公布", "发布", "通过") if doc.dates.get(e) == date), "")
-    return f"{int(date[:4])}年{int(date[5:7])}月{int(date[8:10])}日{event}版" if date else ""
+    return f"{cn_date(date)}{event}版" if date else ""
+
+
+def validity(doc: Document, documents: dict[str, Document]) -> str:
+    """A document's metadata → '，2022年5月1日起施行，现行有效' or '，已被修订，现行有效的是2022年4月20日修订版'
+    (the 施行 date only when it is this version's own, not an earlier version's)."""
+    start = doc.dates.get("施行", "")
+    parts = [f"{cn_date(start)}起施行"] if start and start >= doc.version_date else []
+    successor = documents.get(doc.superseded_by) if doc.superseded_by else None
+    parts.append(f"{doc.status}，现行有效的是{version_label(successor)}" if successor and not doc.in_force else doc.status)
+    return "".join(f"，{p}" for p in parts)
 
 
 def replaced_notice(old: Document, new: Document) -> str:

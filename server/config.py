@@ -45,7 +45,10 @@ class Settings(BaseSettings):
     wecom_secret: SecretStr | None = None
     wecom_agent_id: int | None = None
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
-    wechat_reply_deadline_s: float = 4.0  # answer passively if ready by then, else via the customer-service API
+    wechat_reply_deadline_s: float = 4.0
+    # The region each account serves (e.g. 广东省, 佛山市): its citizens are answered by its rules without being asked
+    wechat_region: str | None = None
+    wecom_region: str | None = None  # answer passively if ready by then, else via the customer-service API
 
     data_dir: Path = ROOT / "var"
 
@@ -67,6 +70,17 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _accounts_valid(self) -> Settings:
         self.credentials  # noqa: B018 — a malformed POLICY_STAFF_ACCOUNTS fails at start, naming the entry
+        return self
+
+    @model_validator(mode="after")
+    def _regions_known(self) -> Settings:
+        from knowledge.regions import resolve
+
+        for name in ("wechat_region", "wecom_region"):
+            value = getattr(self, name)
+            if value and resolve(value) is None:
+                raise ValueError(f"POLICY_{name.upper()}={value!r} is no region of China's administrative divisions "
+                                 "(write e.g. 广东省 or 佛山市)")
         return self
 
     @model_validator(mode="after")

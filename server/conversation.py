@@ -35,16 +35,18 @@ ASK_CHINESE = ("抱歉，这段文字我没能看懂。请用中文描述您的�
                "例如「创业担保贷款怎么申请」「应届毕业生能领什么补贴」。")
 
 
-async def converse(dialogue, retriever, channel: str, user: str, text: str) -> list[BotMessage]:
+async def converse(dialogue, retriever, channel: str, user: str, text: str,
+                   metadata: dict | None = None) -> list[BotMessage]:
     """→ the dialogue's messages; a waiting notice while queued; a cited retrieval answer when it fails;
-    no message while a staff member holds the conversation (the text is theirs to answer)."""
+    no message while a staff member holds the conversation (the text is theirs to answer). `metadata`
+    ({"region": …} from the widget's page or the WeChat account) travels with the message to Rasa."""
     started, sender = time.monotonic(), f"{channel}:{user}"
     asked = ("citizen", text, {"at": time.time()})
     state = await _handoff_state(sender)
     if _with_staff(state) and not text.startswith("/"):  # a button (取消排队, 👍) still goes to the bot
         await _journal(sender, channel, [asked])
         return []
-    messages = await _reply(dialogue, retriever, sender, text, waiting=bool(state))
+    messages = await _reply(dialogue, retriever, sender, text, waiting=bool(state), metadata=metadata)
     _count(channel, messages)
     latency_ms = round((time.monotonic() - started) * 1000, 1)
     await _journal(sender, channel, [asked, *[("bot", m.text, {"citations": [c.get("clause_id", "") for c in m.citations],
@@ -53,14 +55,14 @@ async def converse(dialogue, retriever, channel: str, user: str, text: str) -> l
     return messages
 
 
-async def _reply(dialogue, retriever, sender: str, text: str, waiting: bool) -> list[BotMessage]:
+async def _reply(dialogue, retriever, sender: str, text: str, waiting: bool, metadata: dict | None) -> list[BotMessage]:
     """→ the dialogue's messages for a citizen no staff member holds, never nothing."""
     understood = understand(text)
     if understood.needs_chinese:
         return [BotMessage(ASK_CHINESE, extra={"kind": "clarify"})]
     text = understood.text
     try:
-        messages = await dialogue.reply(sender, text)
+        messages = await (dialogue.reply(sender, text, metadata) if metadata else dialogue.reply(sender, text))
     except DialogueUnavailable as exc:
         log.warning("dialogue unavailable, answering from retrieval: %s", exc)
         messages = None

@@ -68,10 +68,11 @@ class RasaDialogue:
     def _all_breakers(self) -> list[Breaker]:
         return [*self.breakers.values(), *([self.actions_breaker] if self.actions_breaker else [])]
 
-    async def reply(self, sender_id: str, text: str) -> list[BotMessage]:
-        """One user message → the bot's messages (empty when the conversation is paused)."""
+    async def reply(self, sender_id: str, text: str, metadata: dict | None = None) -> list[BotMessage]:
+        """One user message (and its metadata, e.g. the page's region) → the bot's messages (empty when paused)."""
         timeout = self.timeouts.get(sender_id.split(":", 1)[0], self.timeout_s)
-        messages = merge(await self._post(sender_id, "/webhooks/rest/webhook", {"sender": sender_id, "message": text}, timeout))
+        body = {"sender": sender_id, "message": text} | ({"metadata": metadata} if metadata else {})
+        messages = merge(await self._post(sender_id, "/webhooks/rest/webhook", body, timeout))
         if not messages:
             self._check_actions()  # paused, or an action failed: Rasa says nothing in both cases
         return messages

@@ -116,11 +116,13 @@ async def respond(engine: Engine, msg) -> str | None:
     return await engine.handle(str(msg.id), msg.source, text)
 
 
-def answerer(channel: str, dialogue, retriever) -> Answer:
-    """→ answer(user, text): the dialogue's reply (retrieval while it is down) rendered into chunks."""
+def answerer(channel: str, dialogue, retriever, region: str | None = None) -> Answer:
+    """→ answer(user, text): the dialogue's reply (retrieval while it is down) rendered into chunks; `region`
+    is the account's configured region (POLICY_WECHAT_REGION / POLICY_WECOM_REGION), sent with every message."""
+    metadata = {"region": region} if region else None
 
     async def answer(user: str, text: str) -> list[str]:
-        return render(await converse(dialogue, retriever, channel, user, text))
+        return render(await converse(dialogue, retriever, channel, user, text, metadata))
 
     return answer
 

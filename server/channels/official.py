@@ -30,7 +30,7 @@ def router(settings: Settings, dialogue, retriever, api: ApiSender | None = None
     aes_key = settings.wechat_aes_key.get_secret_value() if settings.wechat_aes_key else None
     crypto = WeChatCrypto(token, aes_key, settings.wechat_app_id or "") if aes_key else None
     api = api or api_sender(settings)
-    engine = Engine(answerer("wechat", dialogue, retriever), api.send, settings.wechat_reply_deadline_s)
+    engine = Engine(answerer("wechat", dialogue, retriever, settings.wechat_region), api.send, settings.wechat_reply_deadline_s)
     r = APIRouter(tags=["channels"], include_in_schema=False)
 
     @r.get(PATH, response_class=PlainTextResponse)

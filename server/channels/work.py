@@ -27,7 +27,7 @@ def router(settings: Settings, dialogue, retriever, api: ApiSender | None = None
     token, aes_key = settings.wecom_token.get_secret_value(), settings.wecom_aes_key.get_secret_value()
     crypto = WeChatCrypto(token, aes_key, settings.wecom_corp_id)
     api = api or api_sender(settings)
-    engine = Engine(answerer("wecom", dialogue, retriever), api.send, settings.wechat_reply_deadline_s)
+    engine = Engine(answerer("wecom", dialogue, retriever, settings.wecom_region), api.send, settings.wechat_reply_deadline_s)
     r = APIRouter(tags=["channels"], include_in_schema=False)
 
     @r.get(PATH, response_class=PlainTextResponse)

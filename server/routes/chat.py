@@ -18,9 +18,14 @@ router = APIRouter(prefix="/api", tags=["chat"])
 SENDER_ID = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:@-]+$")]
 
 
+class ChatMetadata(BaseModel):
+    region: Annotated[str | None, Field(max_length=32)] = None  # the embedding page's data-region (广东省, 佛山市 …)
+
+
 class ChatRequest(BaseModel):
     sender_id: SENDER_ID
     message: Annotated[str, Field(min_length=1, max_length=2000)]
+    metadata: ChatMetadata | None = None
 
 
 class Citation(BaseModel):
@@ -53,10 +58,11 @@ class ChatResponse(BaseModel):
 
 @router.post("/chat", response_model=ChatResponse)
 async def chat(body: ChatRequest, dialogue: DialogueDep, retriever: RetrieverDep) -> dict:
-    """{"sender_id", "message"} → {"messages": [{"text", "citations", "buttons"}]}."""
+    """{"sender_id", "message", "metadata"?: {"region"}} → {"messages": [{"text", "citations", "buttons"}]}."""
     text = mask(body.message.strip())  # personal data never travels further than this line
     if not text:
         return {"messages": [{"text": "请输入您要咨询的问题。"}]}
-    messages = await converse(dialogue, retriever, "web", body.sender_id, text)
+    metadata = body.metadata.model_dump(exclude_none=True) if body.metadata else None
+    messages = await converse(dialogue, retriever, "web", body.sender_id, text, metadata or None)
     live = not messages or any(outcome(m.extra) == "handoff" for m in messages)
     return {"messages": [m.to_dict() for m in messages], "staff": not messages, "live": live}

@@ -24,6 +24,8 @@
 
   const SCRIPT = document.currentScript || findOwnScript();
   const API_BASE = apiBase(SCRIPT);
+  // data-region="广东省" on the script tag: the page's region, sent with every message (a citizen may still name another)
+  const REGION = ((SCRIPT && SCRIPT.dataset && SCRIPT.dataset.region) || "").trim().slice(0, 32);
   const MAX_CHARS = 500;
   const MAX_HISTORY = 50;
   const TIMEOUT_MS = 30000;
@@ -527,7 +529,7 @@
       const res = await fetch(`${API_BASE}/api/chat`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender_id: senderId(), message }),
+        body: JSON.stringify(REGION ? { sender_id: senderId(), message, metadata: { region: REGION } } : { sender_id: senderId(), message }),
         signal: controller ? controller.signal : undefined,
         credentials: "omit",
       });

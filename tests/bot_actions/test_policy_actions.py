@@ -104,7 +104,28 @@ def test_deadlines_and_currency_notice():
     law = Clause("y", "", "用人单位不得以性别为由拒绝录用妇女。", ["第二十七条"], doc_id="jycjf-2015-04-24")
     employment = Document("", "中华人民共和国就业促进法", "全国人民代表大会常务委员会", {"通过": "2007-08-30", "修正": "2015-04-24"},
                           layout="law", kind="法律", doc_id="jycjf-2015-04-24")
-    assert "《中华人民共和国就业促进法》（2015年4月24日修正版）" in currency_notice([law], {"jycjf-2015-04-24": employment}, TODAY)
+    assert "《中华人民共和国就业促进法》（2015年4月24日修正版，现行有效）" in currency_notice([law], {"jycjf-2015-04-24": employment}, TODAY)
+
+
+def test_currency_notice_uses_each_documents_dates_and_status():
+    """施行 only when it is this version's own; a replaced version is never called current."""
+    from knowledge.types import Clause, Document
+
+    gd = Document("", "广东省失业保险条例", "广东省人民代表大会常务委员会",
+                  {"通过": "2002-07-25", "修订": "2013-11-21", "修正": "2022-06-01", "施行": "2014-07-01"},
+                  layout="law", kind="地方性法规", region="广东省", doc_id="gd")
+    old = Document("", "中华人民共和国职业教育法", "全国人大常委会", {"通过": "1996-05-15", "施行": "1996-09-01"}, layout="law",
+                   status="已被修订", superseded_by="new", doc_id="old")
+    new = Document("", "中华人民共和国职业教育法", "全国人大常委会", {"修订": "2022-04-20", "施行": "2022-05-01"}, layout="law",
+                   doc_id="new")
+    docs = {"gd": gd, "old": old, "new": new}
+
+    def notice(doc_id):
+        return currency_notice([Clause("c", "", "文本", ["第一条"], doc_id=doc_id)], docs, TODAY)
+
+    assert "《广东省失业保险条例》（2022年6月1日修正版，现行有效）" in notice("gd") and "2017" not in notice("gd")
+    assert "（2022年4月20日修订版，2022年5月1日起施行，现行有效）" in notice("new")
+    assert "1996年9月1日起施行，已被修订，现行有效的是2022年4月20日修订版" in notice("old")
 
 
 def test_ordinals():

@@ -184,13 +184,14 @@ def test_api_docs_render_from_this_server_within_their_csp(gateway, page):
 HOST_PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>某市人社局</title></head>
 <body><h1>某市人力资源和社会保障局</h1><p>欢迎咨询就业创业政策。</p>
-<script src="{gateway}/static/widget.js" defer></script></body></html>"""
+<script src="{gateway}/static/widget.js"{attrs} defer></script></body></html>"""
 
 
 @contextmanager
-def host_site(port: int, gateway: str):
-    """A second site on loopback (another origin) whose page embeds the widget, under its own strict CSP."""
-    body = HOST_PAGE.format(gateway=gateway).encode()
+def host_site(port: int, gateway: str, attrs: str = ""):
+    """A second site on loopback (another origin) whose page embeds the widget (script tag `attrs`, e.g.
+    data-region), under its own strict CSP."""
+    body = HOST_PAGE.format(gateway=gateway, attrs=attrs).encode()
     policy = f"default-src 'self'; script-src 'self' {gateway}; style-src 'self' {gateway}; connect-src {gateway}"
 
     class Page(BaseHTTPRequestHandler):
@@ -215,12 +216,14 @@ def host_site(port: int, gateway: str):
 
 @pytest.fixture(scope="module")
 def sites(rasa_stack, built_settings):
-    """A gateway that lets one other site embed the widget → {"allowed": page URL, "other": page URL}."""
-    allowed, other = free_port(), free_port()
-    origins = json.dumps([f"http://127.0.0.1:{allowed}"])
+    """A gateway that lets two other sites embed the widget (one a Guangdong page with data-region) and not a
+    third → {"allowed", "regional", "other": page URL}."""
+    allowed, regional, other = free_port(), free_port(), free_port()
+    origins = json.dumps([f"http://127.0.0.1:{allowed}", f"http://127.0.0.1:{regional}"])
     with gateway_process(rasa_stack, built_settings.index_dir, free_port(), {"POLICY_ALLOWED_ORIGINS": origins}) as gateway, \
-            host_site(allowed, gateway) as allowed_page, host_site(other, gateway) as other_page:
-        yield {"allowed": allowed_page, "other": other_page}
+            host_site(allowed, gateway) as allowed_page, host_site(other, gateway) as other_page, \
+            host_site(regional, gateway, ' data-region="广东省"') as regional_page:
+        yield {"allowed": allowed_page, "regional": regional_page, "other": other_page}
 
 
 def test_widget_embedded_on_an_allowed_site_answers_with_citations(sites, page):
@@ -231,6 +234,16 @@ def test_widget_embedded_on_an_allowed_site_answers_with_citations(sites, page):
     assert "pa-error" not in reply.get_attribute("class")
     assert re.search(r"〔2017〕\d+号", reply.locator("details.pa-citation summary").first.inner_text())
     assert page.locator(".pa-bubble").evaluate("b => getComputedStyle(b).borderRadius") == "50%"  # widget.css applied
+
+
+def test_widget_on_a_page_with_a_region_never_asks_it(sites, page):
+    """data-region="广东省" on the script tag: the unemployment-benefit amount is answered from the Guangdong rule."""
+    page.goto(sites["regional"])
+    page.click("#pa-bubble")
+    ask(page, "失业保险金每个月能领多少")
+    reply = page.locator(".pa-msg.pa-bot").last
+    assert "哪个省或城市" not in reply.inner_text() and "广东省失业保险条例" in reply.inner_text()
+    assert "第十九条" in reply.locator("details.pa-citation summary").first.inner_text()
 
 
 def test_widget_on_a_site_not_allowed_tells_the_citizen_politely(sites, page):
