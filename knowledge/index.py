@@ -23,6 +23,7 @@ from pathlib import Path
 
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
+from knowledge.embed_cache import EmbeddingCache
 from knowledge.errors import IndexMissingError, SettingError
 from knowledge.sidecar import sidecar_path
 from knowledge.sources import load_corpus, read_text, source_files
@@ -122,7 +123,7 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     started = time.perf_counter()
     titles = {d.doc_id: d.title for d in corpus.documents}
     texts = [clause_text_for_search(c, titles.get(c.doc_id, "")) for c in corpus.clauses]
-    vectors = embedder.encode(texts, progress=progress)
+    vectors = EmbeddingCache(settings.index_dir, embedder).encode(texts, progress=progress)  # unchanged clauses reuse their vectors
     dense = dense_index(settings, vectors)
     faiss.write_index(dense, str(folder / "dense.faiss"))
     tokenizer = Tokenizer(settings.userdict)
