@@ -52,7 +52,7 @@ def main() -> None:
     settings = KnowledgeSettings(index_dir=index_dir)
 
     t = time.perf_counter()
-    embedder = Embedder()
+    embedder = Embedder(threads=settings.search_threads)  # as a serving process runs it
     embedder.encode(["预热"])
     model_load = time.perf_counter() - t
     t = time.perf_counter()

@@ -13,7 +13,7 @@ def open_retriever(settings: KnowledgeSettings | None = None, rebuild: bool = Tr
     """Settings → Retriever over the current index; rebuild=False only loads (errors if missing);
     live=True follows later re-indexing (servers use this)."""
     settings = settings or KnowledgeSettings()
-    embedder = Embedder(settings.model_path)
+    embedder = Embedder(settings.model_path, threads=settings.search_threads)
     index = ensure(settings, embedder) if rebuild else load(settings)
     retriever = Retriever(index, embedder, settings)
     return LiveRetriever(retriever, settings, embedder) if live else retriever
