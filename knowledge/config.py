@@ -31,6 +31,10 @@ class KnowledgeSettings(BaseSettings):
     # A source file larger than this is refused before it is read (a DOCX may unpack to twice it):
     # laws and notices with a text layer are far smaller; a larger file is a scan or not a source.
     max_source_mb: int = Field(30, gt=0)
+    # torch threads of a process that answers questions (open_retriever; 0 = torch's default, every core).
+    # A short question gains little from a second thread, and on a busy 2-core machine two threads spin
+    # against each other: one question's vector took 70 ms with one thread, 320–680 ms with two.
+    search_threads: int = Field(1, ge=0)
     # The document library staff manage from the console (knowledge/library/): its published files are
     # written to library_dir/sources and built beside sources_dir. With a PostgreSQL URL the library
     # (files, metadata, change log, current build) lives there and every process follows it.

@@ -25,8 +25,9 @@ def default_model_path() -> Path:
 class Embedder:
     """Sentence-transformers model wrapper; the model loads on first use."""
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, threads: int = 0):
         self.path = Path(path) if path else default_model_path()
+        self.threads = threads  # torch threads set when the model loads; 0 = torch's default
         if not (self.path / "config.json").is_file():
             raise KnowledgeError(f"{self.path}: not a sentence-transformers model folder (setting KNOWLEDGE_MODEL_PATH)")
 
@@ -34,6 +35,10 @@ class Embedder:
     def model(self):
         from sentence_transformers import SentenceTransformer
 
+        if self.threads:
+            import torch
+
+            torch.set_num_threads(self.threads)
         return SentenceTransformer(str(self.path), device="cpu")
 
     @functools.cached_property

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
+from knowledge.embed_cache import EmbeddingCache
 from knowledge.errors import IndexMissingError, SettingError
 from knowledge.sidecar import sidecar_path
 from knowledge.sources import load_corpus, read_text, source_files
@@ -122,7 +123,7 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     started = time.perf_counter()
     titles = {d.doc_id: d.title for d in corpus.documents}
     texts = [clause_text_for_search(c, titles.get(c.doc_id, "")) for c in corpus.clauses]
-    vectors = _encode_reusing(settings, embedder, texts, progress)
+    vectors = EmbeddingCache(settings.index_dir, embedder).encode(texts, progress=progress)  # unchanged clauses reuse their vectors
     dense = dense_index(settings, vectors)
     faiss.write_index(dense, str(folder / "dense.faiss"))
     tokenizer = Tokenizer(settings.userdict)
@@ -138,37 +139,6 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
         "skipped_sources": corpus.skipped_sources, "files": [asdict(f) for f in corpus.files], "build_seconds": round(time.perf_counter() - started, 2),
     }
     _write_json(folder / "manifest.json", manifest)
-
-
-def _encode_reusing(settings: KnowledgeSettings, embedder: Embedder, texts: list[str], progress: bool):
-    """Clause texts → their vectors, taken from the current build where it holds the same text from the same
-    model (a library publish embeds only its new clauses: seconds, not the minute of a full build)."""
-    import numpy as np
-
-    known = _current_vectors(settings, embedder)
-    missing = [t for t in dict.fromkeys(texts) if t not in known]
-    if missing:
-        known.update(zip(missing, embedder.encode(missing, progress=progress)))
-    return np.ascontiguousarray(np.stack([known[t] for t in texts]), dtype=np.float32) if texts else embedder.encode([])
-
-
-def _current_vectors(settings: KnowledgeSettings, embedder: Embedder) -> dict:
-    """→ {search text: vector} of the current build when it was embedded by this model with an exact index, else {}."""
-    import faiss
-
-    folder = settings.index_dir / "current"
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text())
-        if manifest.get("fingerprint") != embedder.fingerprint or manifest.get("faiss") != "Flat":
-            return {}
-        titles = {d["doc_id"]: d["title"] for d in json.loads((folder / "documents.json").read_text("utf-8"))}
-        clauses = [Clause.from_dict(c) for c in json.loads((folder / "clauses.json").read_text("utf-8"))]
-        dense = faiss.read_index(str(folder / "dense.faiss"))
-        vectors = dense.reconstruct_n(0, dense.ntotal)
-    except (OSError, ValueError, KeyError, RuntimeError):
-        return {}
-    texts = [clause_text_for_search(c, titles.get(c.doc_id, "")) for c in clauses]
-    return dict(zip(texts, vectors)) if len(texts) == len(vectors) else {}
 
 
 def dense_index(settings: KnowledgeSettings, vectors):

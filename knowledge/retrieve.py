@@ -37,6 +37,11 @@ UNOFFICIAL_PENALTY = 0.02  # text found only in an unofficial copy ranks below e
 COVERAGE_DEPTH = 3
 CONCEPT_DEPTH = 10  # candidates searched for the question's key concept (knowledge/concepts.py)
 GAP_DEPTH = 4  # answerable looks at how far the best clause stands above the fifth
+# A question naming a document (「就业促进法关于就业歧视是第几条」) ranks that document's clauses above
+# others, and the article it names (「社保法第十六条」) above the rest of that document.
+DOCUMENT_NAMED_BONUS = 0.1
+ARTICLE_NAMED_BONUS = 0.3
+_ARTICLE_REF = re.compile(r"第([一二三四五六七八九十百零〇]+|\d{1,2})条")
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -205,7 +210,9 @@ class Retriever:
         dense_scores, dense_ids = self.index.dense.search(vector, min(CANDIDATES, n))
         known = list(dict.fromkeys(t for t in tokens if t in self._vocab))
         keyword = self.index.bm25.get_scores(known) if known else np.zeros(n, dtype=np.float32)
-        candidates = list(dict.fromkeys([int(i) for i in dense_ids[0] if i >= 0] + [int(i) for i in np.argsort(-keyword)[:CANDIDATES]]))
+        named, articles = self._named(clean)
+        candidates = list(dict.fromkeys([int(i) for i in dense_ids[0] if i >= 0] + [int(i) for i in np.argsort(-keyword)[:CANDIDATES]]
+                                        + [i for d in named for a in articles for i in self._articles.get((d, a), [])]))
         dense = {int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0}  # -1: fewer found
         floor = min(dense.values(), default=0.0)  # candidates outside the dense top-N get the N-th cosine
         best_kw = float(keyword.max()) if n else 0.0
@@ -214,6 +221,7 @@ class Retriever:
         base = {i: dense.get(i, floor) + cal.bm25_weight * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
         fused = {
             i: base[i] + cal.clause_coverage_weight * _coverage(words, self._search_text(i)) - UNOFFICIAL_PENALTY * (not clauses[i].official)
+            + self._named_bonus(clauses[i], named, articles)
             for i in candidates
         }
         order = sorted(fused, key=fused.get, reverse=True)
@@ -230,6 +238,42 @@ class Retriever:
         if order and shown and order[0] != shown[0]:
             self._note_replaced(result, order[0], fused[order[0]])
         return result
+
+    @functools.cached_property
+    def _doc_names(self) -> dict[str, set[str]]:
+        """→ {doc_id: the names a question may call it by}: its title, without 中华人民共和国, 广东省 → 广东;
+        synonyms add abbreviations (社保法 → 社会保险法)."""
+        names = {}
+        for d in self.index.documents:
+            short = d.title.removeprefix("中华人民共和国")
+            names[d.doc_id] = {n for n in {d.title, short, re.sub(r"^(.{2,3}?)省", r"\1", short)} if len(n) >= 4}
+        return names
+
+    @functools.cached_property
+    def _articles(self) -> dict[tuple[str, str], list[int]]:
+        """→ {(doc_id, 第X条): indices of that article's clauses}."""
+        found: dict[tuple[str, str], list[int]] = {}
+        for i, c in enumerate(self.index.clauses):
+            if c.path and _ARTICLE_REF.fullmatch(c.path[-1]):
+                found.setdefault((c.doc_id, c.path[-1]), []).append(i)
+        return found
+
+    def _named(self, clean: str) -> tuple[set[str], set[str]]:
+        """A clean query → (ids of the documents it names, the article labels it names: 第16条 → 第十六条).
+
+        The longest name wins: 「广东省失业保险条例」 names the provincial regulation, not 失业保险条例 too."""
+        text = "、".join([clean, *self.lexicon.expand(clean)])  # apart: joined words must not form a name
+        found = {d: max((n for n in names if n in text), key=len, default="") for d, names in self._doc_names.items()}
+        found = {d: n for d, n in found.items() if n}
+        named = {d for d, n in found.items() if not any(n != m and n in m for m in found.values())}
+        articles = {f"第{_chinese(int(m)) if m.isdigit() else m}条" for m in _ARTICLE_REF.findall(clean)}
+        return named, articles
+
+    def _named_bonus(self, clause, named: set[str], articles: set[str]) -> float:
+        """A clause and what the question names → its ranking bonus."""
+        if clause.doc_id not in named:
+            return 0.0
+        return DOCUMENT_NAMED_BONUS + (ARTICLE_NAMED_BONUS if clause.path and clause.path[-1] in articles else 0.0)
 
     def _note_replaced(self, result: SearchResult, best: int, score: float) -> None:
         """The best clause came from a version no longer in force → name it and the version that replaced it."""

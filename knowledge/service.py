@@ -13,7 +13,7 @@ def open_retriever(settings: KnowledgeSettings | None = None, rebuild: bool = Tr
     """Settings → Retriever over the current index; rebuild=False only loads (errors if missing);
     live=True follows later re-indexing and, with a shared document library, its builds (servers use this)."""
     settings = settings or KnowledgeSettings()
-    embedder = Embedder(settings.model_path)
+    embedder = Embedder(settings.model_path, threads=settings.search_threads)
     follow = None
     if live and settings.library_database_url:
         from knowledge.library.follow import Follower
