@@ -47,8 +47,13 @@ def mentioned(entity: str, text: str) -> str | None:
 
 
 def slot_or_mention(tracker: Tracker, entity: str) -> str | None:
-    """The slot's value, else what the latest message names (DIET may have missed it)."""
-    return tracker.get_slot(entity) or mentioned(entity, tracker.latest_message.get("text") or "")
+    """The slot's value when the NLU vocabulary knows it (DIET sometimes tags 的/在/跑 as a group), else what the
+    latest message names (DIET may have missed it)."""
+    value = tracker.get_slot(entity)
+    known = _mentions().get(entity, {})
+    if value and (value in known or value in known.values()):
+        return known.get(value, value)
+    return mentioned(entity, tracker.latest_message.get("text") or "")
 
 
 def privacy_notice(dispatcher, tracker: Tracker) -> list[dict]:

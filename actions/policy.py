@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
-from actions.context import privacy_notice, queue_question
+from actions.context import mentioned, privacy_notice, queue_question
 from actions.knowledge_access import documents, retriever
 from knowledge.answer import HOTLINE, citation_payload, compose
 from knowledge.benefits import canonical_group, default_lexicon
@@ -22,11 +22,19 @@ HANDOFF_BUTTON = {"title": "转人工", "payload": "/human_handoff"}
 
 
 def sharpen(question: str, tracker: Tracker) -> str:
-    """The question plus the citizen's group when the question does not already name it."""
+    """The question plus the citizen's group, when the group was given earlier in the conversation: a group
+    named in this very message belongs to the question that names it (「创业担保贷款怎么申请？高校毕业生…有吗？」)."""
     group = canonical_group(tracker.get_slot("group") or "") if tracker.get_slot("group") else None
-    if group and not any(t in question for t in default_lexicon().groups[group] + [group]):
-        return f"{group}：{question}"
-    return question
+    said = tracker.latest_message.get("text") or ""
+    if not group or names_group(said, tracker) or any(t in question for t in default_lexicon().groups[group] + [group]):
+        return question
+    return f"{group}：{question}"
+
+
+def names_group(text: str, tracker: Tracker) -> bool:
+    """True when the latest message names a group itself: an NLU group entity or a mention of the NLU lexicon."""
+    entities = tracker.latest_message.get("entities") or []
+    return any(e.get("entity") == "group" for e in entities) or mentioned("group", text) is not None
 
 
 def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str) -> list[dict[str, Any]]:
