@@ -46,6 +46,13 @@ def mentioned(entity: str, text: str) -> str | None:
     return _mentions()[entity][max(found, key=len)] if found else None
 
 
+def without_mentions(entity: str, text: str) -> str:
+    """('group', '那残疾人呢') → '那呢': the text without any mention of the entity (longest first)."""
+    for mention in sorted(_mentions().get(entity, {}), key=len, reverse=True):
+        text = text.replace(mention, "")
+    return text
+
+
 def slot_or_mention(tracker: Tracker, entity: str) -> str | None:
     """The slot's value when the NLU vocabulary knows it (DIET sometimes tags 的/在/跑 as a group), else what the
     latest message names (DIET may have missed it)."""

@@ -7,15 +7,13 @@ import re
 from rasa_sdk import Action, Tracker
 
 from actions import render
-from knowledge.errors import QueryError
-from knowledge.answer import WHERE_TO_ASK, citation_payload, currency_notice
-from knowledge.qtype import NOT_STATED
 from actions.knowledge_access import documents, retriever
 from actions.policy import HANDOFF_BUTTON, answer, answer_each
+from knowledge import qtype
+from knowledge.answer import WHERE_TO_ASK, citation_payload, currency_notice
+from knowledge.errors import QueryError
 from knowledge.understand import without_placeholder
 
-VALIDITY = ("有效", "过期", "失效", "还能用", "还算数", "现在还", "还执行", "作废")
-WHERE = ("哪里办", "去哪", "哪儿办", "在哪", "怎么办理", "怎么申请", "如何申请", "流程", "材料", "找谁")
 ORDINAL = re.compile(r"(?:上面|刚才|列表里)?的?第\s*([0-9]+|[一二两三四五六七八九十]+)\s*(?:个|条|项|种|点)?")
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -61,9 +59,10 @@ class ActionAnswerFollowup(Action):
         if not topic:
             dispatcher.utter_message(**render.message("请问您想了解哪一项政策？例如：创业担保贷款、就业见习补贴。"))
             return []
-        if any(w in text for w in VALIDITY) and clause_ids:
+        kind = qtype.classify(text)  # the question types' cue words, not a second list
+        if kind == "validity" and clause_ids:
             return self._validity(dispatcher, clause_ids)
-        if any(w in text for w in WHERE) and clause_ids:
+        if kind in ("place", "procedure") and clause_ids:
             return self._where(dispatcher, clause_ids)
         return answer(dispatcher, tracker, f"{topic} {text}")
 
@@ -89,7 +88,7 @@ class ActionAnswerFollowup(Action):
 
     def _where(self, dispatcher, clause_ids):
         clauses = self._clauses(clause_ids)  # departments stay in the citations' details, not in the text
-        text = NOT_STATED["place"] + WHERE_TO_ASK
+        text = qtype.NOT_STATED["place"] + WHERE_TO_ASK
         dispatcher.utter_message(**render.message(text, self._citations(clauses), buttons=[HANDOFF_BUTTON]))
         return []
 
