@@ -46,9 +46,21 @@ def mentioned(entity: str, text: str) -> str | None:
     return _mentions()[entity][max(found, key=len)] if found else None
 
 
+def without_mentions(entity: str, text: str) -> str:
+    """('group', '那残疾人呢') → '那呢': the text without any mention of the entity (longest first)."""
+    for mention in sorted(_mentions().get(entity, {}), key=len, reverse=True):
+        text = text.replace(mention, "")
+    return text
+
+
 def slot_or_mention(tracker: Tracker, entity: str) -> str | None:
-    """The slot's value, else what the latest message names (DIET may have missed it)."""
-    return tracker.get_slot(entity) or mentioned(entity, tracker.latest_message.get("text") or "")
+    """The slot's value when the NLU vocabulary knows it (DIET sometimes tags 的/在/跑 as a group), else what the
+    latest message names (DIET may have missed it)."""
+    value = tracker.get_slot(entity)
+    known = _mentions().get(entity, {})
+    if value and (value in known or value in known.values()):
+        return known.get(value, value)
+    return mentioned(entity, tracker.latest_message.get("text") or "")
 
 
 def privacy_notice(dispatcher, tracker: Tracker) -> list[dict]:

@@ -7,13 +7,13 @@ import re
 from rasa_sdk import Action, Tracker
 
 from actions import render
-from knowledge.answer import WHERE_TO_ASK, citation_payload, currency_notice
-from knowledge.qtype import NOT_STATED
 from actions.knowledge_access import documents, retriever
-from actions.policy import HANDOFF_BUTTON, answer
+from actions.policy import HANDOFF_BUTTON, answer, answer_each
+from knowledge import qtype
+from knowledge.answer import WHERE_TO_ASK, citation_payload, currency_notice
+from knowledge.errors import QueryError
+from knowledge.understand import without_placeholder
 
-VALIDITY = ("有效", "过期", "失效", "还能用", "还算数", "现在还", "还执行", "作废")
-WHERE = ("哪里办", "去哪", "哪儿办", "在哪", "怎么办理", "怎么申请", "如何申请", "流程", "材料", "找谁")
 ORDINAL = re.compile(r"(?:上面|刚才|列表里)?的?第\s*([0-9]+|[一二两三四五六七八九十]+)\s*(?:个|条|项|种|点)?")
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -32,6 +32,16 @@ def ordinal(text: str) -> int | None:
     return (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(units, 0) if units else 0)
 
 
+def names_its_own_topic(text: str, topic: str | None) -> bool:
+    """A follow-up-like message → True when it names what it asks about (a key concept, knowledge/concepts.py)
+    that the previous topic does not: then it is a new question, not a follow-up."""
+    try:
+        key = retriever().search(without_placeholder(text), 1).key_concepts
+    except QueryError:  # nothing searchable: the follow-up paths below answer it
+        return False
+    return bool(key) and not all(concept in (topic or "") for concept in key)
+
+
 class ActionAnswerFollowup(Action):
     def name(self) -> str:
         return "action_answer_followup"
@@ -44,12 +54,15 @@ class ActionAnswerFollowup(Action):
         n, items = ordinal(text), tracker.get_slot("last_list") or []
         if n is not None and items:
             return self._item(dispatcher, tracker, items, n, text)
+        if names_its_own_topic(text, topic):  # 「失业登记在哪个窗口办」 asks about 失业登记, whatever came before
+            return answer_each(dispatcher, tracker, without_placeholder(text))
         if not topic:
             dispatcher.utter_message(**render.message("请问您想了解哪一项政策？例如：创业担保贷款、就业见习补贴。"))
             return []
-        if any(w in text for w in VALIDITY) and clause_ids:
+        kind = qtype.classify(text)  # the question types' cue words, not a second list
+        if kind == "validity" and clause_ids:
             return self._validity(dispatcher, clause_ids)
-        if any(w in text for w in WHERE) and clause_ids:
+        if kind in ("place", "procedure") and clause_ids:
             return self._where(dispatcher, clause_ids)
         return answer(dispatcher, tracker, f"{topic} {text}")
 
@@ -75,7 +88,7 @@ class ActionAnswerFollowup(Action):
 
     def _where(self, dispatcher, clause_ids):
         clauses = self._clauses(clause_ids)  # departments stay in the citations' details, not in the text
-        text = NOT_STATED["place"] + WHERE_TO_ASK
+        text = qtype.NOT_STATED["place"] + WHERE_TO_ASK
         dispatcher.utter_message(**render.message(text, self._citations(clauses), buttons=[HANDOFF_BUTTON]))
         return []
 

@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import region, render
-from actions.context import privacy_notice, queue_question
+from actions.context import mentioned, privacy_notice, queue_question
 from actions.curation import curator
 from actions.knowledge_access import documents, retriever
 from knowledge import qtype, regions
@@ -23,12 +23,27 @@ QUOTED = 5
 HANDOFF_BUTTON = {"title": "转人工", "payload": "/human_handoff"}
 
 
-def sharpen(question: str, tracker: Tracker) -> str:
-    """The question plus the citizen's group when the question does not already name it."""
+def sharpen(question: str, tracker: Tracker, several: bool = False) -> str:
+    """The question plus the citizen's group when the question does not use its policy term; in a message asking
+    several questions, a group it names belongs to the question that names it (「创业担保贷款怎么申请？高校毕业生…有吗？」)."""
     group = canonical_group(tracker.get_slot("group") or "") if tracker.get_slot("group") else None
-    if group and not any(t in question for t in default_lexicon().groups[group] + [group]):
-        return f"{group}：{question}"
-    return question
+    if several and names_group(tracker) and mentioned("group", question) is None:
+        return question
+    return with_group(question, group)
+
+
+def with_group(question: str, group: str | None) -> str:
+    """「我是美团骑手能以个人身份参保吗」, 新就业形态劳动者 → the question prefixed with the group's policy term,
+    unless it already uses one (colloquial names such as 骑手 are not the documents' words)."""
+    if not group or any(t in question for t in default_lexicon().groups[group] + [group]):
+        return question
+    return f"{group}：{question}"
+
+
+def names_group(tracker: Tracker) -> bool:
+    """True when the latest message names a group itself: an NLU group entity or a mention of the NLU lexicon."""
+    entities = tracker.latest_message.get("entities") or []
+    return any(e.get("entity") == "group" for e in entities) or mentioned("group", tracker.latest_message.get("text") or "") is not None
 
 
 def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str,
@@ -108,7 +123,7 @@ def answer_each(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
     for n, question in enumerate(asked[:MAX_QUESTIONS], start=1):
         if len(asked) > 1:
             dispatcher.utter_message(**render.message(f"您的第{n}个问题：{question}", kind="question_heading"))
-        events += answer(dispatcher, tracker, sharpen(question, tracker), place)
+        events += answer(dispatcher, tracker, sharpen(question, tracker, several=len(asked) > 1), place)
     if len(asked) > MAX_QUESTIONS:
         rest = "；".join(f"「{q}」" for q in asked[MAX_QUESTIONS:])
         dispatcher.utter_message(**render.message(f"您还问了{rest}，一次回答不完，请单独发送，我再逐一为您解答。",

@@ -75,7 +75,8 @@ def compose(question: str, result: SearchResult, documents: Mapping[str, Documen
     hits = result.hits
     if not hits or not (result.answerable or (kind and result.key_concepts)):
         return Answer(NO_ANSWER, answerable=False, kind=kind)
-    chosen = [h for h in hits[:2] if h.score >= hits[0].score - SECOND_CLAUSE_MARGIN]
+    # Clauses this close score alike; the shorter, more direct one leads, so paraphrases lead alike.
+    chosen = sorted((h for h in hits[:2] if h.score >= hits[0].score - SECOND_CLAUSE_MARGIN), key=lambda h: len(h.clause.text))
     specific = not kind or qtype.states(kind, "".join(h.clause.text for h in chosen))
     if not result.answerable and specific:
         return Answer(NO_ANSWER, answerable=False, kind=kind)  # unsure, and nothing specific to point at

@@ -25,10 +25,14 @@ CUES: dict[str, str] = {
 _CUES = {kind: re.compile(pattern) for kind, pattern in CUES.items()}
 
 _NUM = r"[0-9０-９.]+|[一二三四五六七八九十百千万两半]+"
+# 「离校2年内」「稳定就业1年以上」「军龄10年」 say who qualifies, not how long something lasts or takes.
+STATUS = ("离校", "毕业", "失业", "就业", "入伍", "服役", "现役", "军龄", "工龄", "居住", "参保", "缴费", "工作", "经营", "创业")
+_NOT_STATUS = "".join(f"(?<!{w})" for w in STATUS)
 # What a clause must contain to state each kind of specific.
 STATES: dict[str, re.Pattern] = {
     "amount": re.compile(rf"(?:{_NUM})\s*(?:元|万元|千元|百元|%|％|倍)|百分之|标准为|比例为|额度为"),
-    "duration": re.compile(r"(?<![0-9])(?:[0-9]{1,2}|[一二三四五六七八九十两半]+)\s*(?:年|个月|周|天|日|个工作日)(?:以上|以内|内|以下)?|期限为"),
+    "duration": re.compile(rf"(?<![0-9]){_NOT_STATUS}(?:[0-9]{{1,2}}|[一二三四五六七八九十两半]+)\s*(?:年|个月|周|天|日|个工作日)"
+                           r"(?:以上|以内|内|以下)?|期限为"),
     "place": re.compile(r"窗口|服务大厅|服务中心|经办机构|服务机构|网上办理|网上受理|向[^，。；]{1,20}(?:部门|机构)(?:申请|提出|申领)"),
     "procedure": re.compile(r"提交|材料|程序|流程|凭[^，。；]{1,20}(?:申领|申请|办理)|向[^，。；]{1,20}(?:申请|申领|提出)|审核|受理"),
     "eligibility": re.compile(r"符合[^，。；]{0,6}条件|对象|范围|纳入|扩大到|扩展到|对[^，。；]{2,30}的|以上的|以内的|具有|取得"),
@@ -50,9 +54,14 @@ def classify(question: str) -> str | None:
     'validity'), or None for a general question (「有什么政策」); 繁体 and Cantonese are read as 简体 Mandarin."""
     question = clean_query(question, len(question) + 1)
     for kind, cue in _CUES.items():
-        if cue.search(question):
-            return kind
+        if match := cue.search(question):
+            return "eligibility" if kind == "duration" and _after_status(question, match.start()) else kind
     return None
+
+
+def _after_status(question: str, at: int) -> bool:
+    """「离校几年内都算」: a duration asked right after a status word asks who qualifies (eligibility)."""
+    return question[:at].rstrip("了快已经才满").endswith(STATUS)
 
 
 def states(kind: str, text: str) -> bool:

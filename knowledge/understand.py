@@ -31,7 +31,10 @@ _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z' -]*[A-Za-z]|[A-Za-z]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _TERMINATOR = "。！？!?；;\n "
-_FILLER = re.compile(r"^(?:[嗯呃额啊哎唉噢哦嘛呀喂]+|那个啥|那什么|就是说|emm+|em+)[，,、。.\s~～…]*", re.IGNORECASE)
+_FILLER = re.compile(r"^(?:[嗯呃额啊哎唉噢哦嘛呀喂]+|那个啥|那什么|就是说|(?:那个){2,}|emm+|em+)[，,、。.\s~～…]*", re.IGNORECASE)
+# 「见习补贴是啥子东西」「是个啥玩意儿」: the plain 「是什么」 retrieval and the NLU know
+_WHAT_IS = re.compile(r"是(?:个|些)?(?:啥子|啥|什么)(?:东西|玩意儿?|意思)")
+_HESITATION = re.compile(r"^(?:那个|就是|这个)+[，,、\s]*")
 _CONNECTIVE = re.compile(r"^(?:另外|还有|还想问一下|还想问|再问一下|再问|以及|此外|顺便问一下|顺便问下|然后)[，,、\s]*")
 _GREETING = re.compile(r"^(?:(?:你好|您好|在吗|在不在|有人吗|请问一下|请问|打扰一下|麻烦问一下|麻烦问下|我想问一下|我想问下|想问一下|想问下"
                        r"|我想咨询一下|想咨询一下)[，,、！!？?\s]*)+")
@@ -65,7 +68,7 @@ def understand(raw: str) -> Understanding:
     text, masked = _placeholders(text)
     text, unclear = _latin_to_chinese(text)
     text = _drop_symbols(text)
-    text = focus(text)
+    text = _WHAT_IS.sub("是什么", focus(text))
     return Understanding(text or raw.strip(), masked, unclear)
 
 
@@ -178,13 +181,23 @@ def sentences(text: str) -> list[str]:
     """Text → its sentences, each with its own end mark, fillers and connectives removed, empty ones dropped."""
     out = []
     for raw in _SENTENCE.findall(text):
-        body = raw.strip()
-        for pattern in (_FILLER, _CONNECTIVE, _FILLER, _GREETING):
-            rest = pattern.sub("", body)
-            body = rest if rest.strip(_TERMINATOR) else body
+        body = _without_fillers(raw.strip())
         if body.strip(_TERMINATOR + "，,、"):
             out.append(body)
     return out
+
+
+def _without_fillers(sentence: str) -> str:
+    """「喂喂那个我想问一下就是那个创业贷款啊怎么弄」 → 「创业贷款啊怎么弄」: leading fillers, connectives and greetings,
+    repeatedly; 那个/就是 only after one of them (alone, 「那个补贴怎么申请」 points back to the last answer)."""
+    body = sentence
+    while True:
+        before = body
+        for pattern in (_FILLER, _CONNECTIVE, _GREETING) + ((_HESITATION,) if body != sentence else ()):
+            rest = pattern.sub("", body)
+            body = rest if rest.strip(_TERMINATOR) else body
+        if body == before:
+            return body
 
 
 def is_question(sentence: str) -> bool:

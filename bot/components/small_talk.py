@@ -3,7 +3,8 @@
 DIET learns greet/goodbye/affirm/deny/thank from a few dozen short examples and then claims
 any message that shares a character or a digit with them (「我毕业2年了…」 → goodbye, as 「88」
 is goodbye). After DIET this gate keeps a small-talk intent only for a short message without
-entities whose characters are mostly ones the small-talk examples use; otherwise the best other
+entities whose characters are mostly ones the small-talk examples use, and a question about the bot
+only without entities (「见习补贴是啥子东西」 names a policy); otherwise the best other
 intent takes over (ranking renormalised without small talk), and FallbackClassifier, running
 next, sends it to retrieval when that intent is unsure. The vocabulary is learnt from the
 training data, so the gate needs no word list of its own.
@@ -40,7 +41,8 @@ class SmallTalkGate(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"intents": ["greet", "goodbye", "thank", "affirm", "deny"], "max_chars": 12, "min_share": 0.6}
+        return {"intents": ["greet", "goodbye", "thank", "affirm", "deny"], "max_chars": 12, "min_share": 0.6,
+                "topic_free": ["bot_challenge"]}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  vocabulary: set[str] | None = None) -> None:
@@ -74,6 +76,8 @@ class SmallTalkGate(GraphComponent):
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if intent in self.config["intents"] and not self.is_small_talk(message):
                 self._demote(message)
+            elif intent in self.config["topic_free"] and message.get(ENTITIES):  # 「见习补贴是啥」 is no question about the bot
+                self._demote(message)
         return messages
 
     def is_small_talk(self, message: Message) -> bool:
@@ -87,7 +91,8 @@ class SmallTalkGate(GraphComponent):
         return sum(c in self.vocabulary for c in chars) / len(chars) >= self.config["min_share"]
 
     def _demote(self, message: Message) -> None:
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) not in self.config["intents"]]
+        gated = set(self.config["intents"]) | set(self.config["topic_free"])
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) not in gated]
         total = sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in ranking) or 1.0
         ranking = [{**r, PREDICTED_CONFIDENCE_KEY: r.get(PREDICTED_CONFIDENCE_KEY, 0.0) / total} for r in ranking]
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -127,3 +127,20 @@ def test_a_question_about_one_named_benefit_is_answered_not_listed(knowledge):
         messages, _ = run(ActionListBenefits(), tracker(text, "ask_benefits", {"group": group}))
         assert messages[0]["custom"].get("kind") != "benefits" and "可以关注以下" not in messages[0]["text"]
         assert any("求职创业补贴" in c["text"] for c in messages[0]["custom"]["citations"])
+
+
+def test_a_junk_group_from_the_nlu_is_not_used(knowledge):
+    """DIET sometimes tags 的 as a group: the slot is ignored, not searched as 「的：…」, and the group is asked."""
+    messages, events = run(ActionListBenefits(), tracker("有什么补贴可以领的", "ask_benefits", {"group": "的"}))
+    assert messages[0]["custom"]["kind"] == "clarify" and messages[0]["buttons"]
+    assert not any(e.get("name") == "group" for e in events)
+
+
+@pytest.mark.parametrize("text, listed", [("我是美团骑手能以个人身份参保吗", False), ("我是骑手，有补贴吗", True),
+                                          ("骑手有啥好政策没有", True)])
+def test_a_group_with_another_question_is_answered_not_listed(knowledge, text, listed):
+    messages, _ = run(ActionListBenefits(), tracker(text, "ask_benefits"))
+    payload = messages[-1]["custom"]
+    assert (payload.get("kind") == "benefits") is listed
+    if not listed:
+        assert any("灵活就业人员身份" in c["text"] for c in payload["citations"])

@@ -156,3 +156,21 @@ def test_hidden_numbers_notice_once(knowledge):
     assert {"event": "slot", "timestamp": None, "name": "privacy_notice_given", "value": True} in events
     messages, _ = run(ActionAnswerPolicy(), tracker("我手机〈号码〉，失业了怎么办", slots={"privacy_notice_given": True}))
     assert not any("已自动隐藏" in m["text"] for m in messages)
+
+
+@pytest.mark.parametrize("slots", [{}, {"last_topic": "就业见习补贴", "last_clause_ids": ["yf2017-101.p3.s6"]}])
+def test_followup_that_names_its_own_topic_is_a_new_question(knowledge, slots):
+    """「失业登记在哪个窗口办」 looks like a follow-up to the NLU but says what it is about: answered for that."""
+    messages, _ = run(ActionAnswerFollowup(), tracker("失业登记在哪个窗口办", "ask_followup", slots))
+    payload = messages[0]["custom"]
+    assert payload["answerable"] is True and any("失业登记" in c["text"] for c in payload["citations"])
+    assert "哪一项政策" not in messages[0]["text"]
+
+
+def test_group_named_in_the_message_belongs_to_its_own_question(knowledge):
+    """The group slot filled from this message (高校毕业生, second question) does not sharpen the first question."""
+    t = tracker("创业担保贷款怎么申请？高校毕业生求职创业补贴有吗？", slots={"group": "高校毕业生"},
+                entities=[{"entity": "group", "value": "高校毕业生"}])
+    answers = [m for m in run(ActionAnswerPolicy(), t)[0] if "answerable" in m["custom"]]
+    assert any("创业担保贷款" in c["text"] for c in answers[0]["custom"]["citations"])
+    assert any("求职创业补贴" in c["text"] for c in answers[1]["custom"]["citations"])

@@ -27,6 +27,9 @@ DATES = {"yf2017-101": Document("粤府〔2017〕101号", TITLE, "广东省人�
     ("一次性创业补贴咋申请", "procedure"),
     ("申请要交什么材料", "procedure"),
     ("见习补贴要满足什么条件", "eligibility"),
+    ("就业见习补贴发几个月", "duration"),
+    ("离校几年内还能领见习补贴", "eligibility"),  # a duration after a status word asks who qualifies
+    ("失业快几个月了能领失业金吗", "eligibility"),
     ("这个政策现在还有效吗", "validity"),
     ("应届毕业生有什么补贴", None),
 ])
@@ -35,7 +38,9 @@ def test_question_types(question, kind):
 
 
 def test_what_a_clause_states():
-    assert qtype.states("duration", TRAINEE.text) and not qtype.states("duration", LOAN.text)
+    assert qtype.states("duration", "贷款期限最长不超过3年") and not qtype.states("duration", LOAN.text)
+    assert not qtype.states("duration", TRAINEE.text)  # 「离校2年内」 says who qualifies, not how long it is paid
+    assert not qtype.states("duration", "稳定就业1年以上的") and qtype.states("eligibility", TRAINEE.text)
     assert qtype.states("amount", "给予每人1000元的一次性补贴") and not qtype.states("amount", LOAN.text)
     assert not qtype.states("duration", "2018年底前建成")  # a year is a date, not a length of time
     assert qtype.states("procedure", "持就业创业证向当地公共就业服务机构申请")

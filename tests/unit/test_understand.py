@@ -11,6 +11,10 @@ from knowledge.understand import PLACEHOLDER, questions, read_latin, understand,
     ("嗯嗯嗯那个啥我刚毕业找不到工作咋整", "我刚毕业找不到工作咋整"),
     ("我是退役军人😀😀，有啥补贴👍", "我是退役军人，有啥补贴"),
     ("你好，在吗？创业贷款怎么申请？", "创业贷款怎么申请？"),
+    ("喂喂那个我想问一下就是那个创业贷款怎么弄", "创业贷款怎么弄"),  # 那个/就是 after a filler: hesitation
+    ("额那个退伍的有啥好政策没有", "退伍的有啥好政策没有"),
+    ("那个补贴怎么申请", "那个补贴怎么申请"),  # alone, 那个 points back to the last answer
+    ("啊我想问下那个稳岗补贴是啥子东西", "稳岗补贴是什么"),
 ])
 def test_cleaned_text(raw, expected):
     assert understand(raw).text == expected
