@@ -7,7 +7,8 @@ import re
 from rasa_sdk import Action, Tracker
 
 from actions import render
-from knowledge.answer import WHERE_TO_ASK, citation_payload, currency_notice
+from knowledge.answer import citation_payload, currency_notice
+from knowledge.texts import WHERE_TO_ASK
 from knowledge.qtype import NOT_STATED
 from actions.knowledge_access import documents, retriever
 from actions.policy import HANDOFF_BUTTON, answer

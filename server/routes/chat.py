@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from knowledge.contract import ChatResponse
+from knowledge.texts import EMPTY_MESSAGE
 from server.conversation import converse
 from server.deps import DialogueDep, RetrieverDep
 from server.privacy import mask
@@ -19,37 +21,11 @@ class ChatRequest(BaseModel):
     message: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-class Citation(BaseModel):
-    doc_id: str = ""
-    doc_number: str = ""  # 文号, "" for laws
-    doc_title: str
-    citation: str = ""  # the reference as read out, e.g. 《中华人民共和国就业促进法》第二十七条
-    path: list[str]
-    clause_id: str
-    text: str
-    departments: list[str] = []
-
-
-class Button(BaseModel):
-    title: str
-    payload: str
-
-
-class Message(BaseModel):
-    text: str
-    citations: list[Citation] = []
-    buttons: list[Button] = []
-
-
-class ChatResponse(BaseModel):
-    messages: list[Message]
-
-
-@router.post("/chat", response_model=ChatResponse)
+@router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
 async def chat(body: ChatRequest, dialogue: DialogueDep, retriever: RetrieverDep) -> dict:
-    """{"sender_id", "message"} → {"messages": [{"text", "citations", "buttons"}]}."""
+    """{"sender_id", "message"} → {"messages": [Message]} (knowledge/contract.py: text, citations, buttons, answerable, …)."""
     text = mask(body.message.strip())  # personal data never travels further than this line
     if not text:
-        return {"messages": [{"text": "请输入您要咨询的问题。"}]}
+        return {"messages": [{"text": EMPTY_MESSAGE}]}
     messages = await converse(dialogue, retriever, "web", body.sender_id, text)
     return {"messages": [m.to_dict() for m in messages]}

@@ -17,8 +17,6 @@
   const MIN_QUERY_CHARS = 2;
   const TOP_K = 10;
   const QUEUE_EVERY_MS = 10000;
-  const GROUPS = ["高校毕业生", "就业困难人员", "退役军人", "农民工", "残疾人", "建档立卡贫困人口",
-    "去产能分流职工", "新就业形态劳动者", "留学回国人员", "小微企业主"];
   const NOTE_KINDS = { wording: "文字差异", heading: "标题差异", scrape_only: "仅见于非正式文本", coverage: "收录范围" };
 
   const state = {
@@ -202,12 +200,17 @@
 
   // ---------------------------------------------------------------- filters
 
-  /** Fill the 人群 select: 全部人群 first, then the fixed groups. */
-  function fillGroups() {
+  /** GET /api/vocabulary → the 人群 select: 全部人群 first, then the vocabulary's groups. */
+  async function fillGroups() {
     const select = $("group");
     select.textContent = "";
     select.appendChild(new Option("全部人群", ""));
-    GROUPS.forEach((g) => select.appendChild(new Option(g, g)));
+    const res = await api("/api/vocabulary");
+    if (!res.ok || !res.data || !Array.isArray(res.data.groups)) {
+      setStatus(`人群列表加载失败：${errorText(res)}`, true);
+      return;
+    }
+    res.data.groups.map(str).filter(Boolean).forEach((g) => select.appendChild(new Option(g, g)));
   }
 
   /** GET /api/documents → the 文件 select (全部文件 first) and the date lookup. */
@@ -611,20 +614,18 @@
       return;
     }
     status.classList.remove("error");
-    status.textContent = `更新于 ${formatTime(Date.now())}`;
+    status.textContent = `更新于 ${formatTime(Date.now() / 1000)}`;
     renderQueue(res.data.filter((x) => x && typeof x === "object"));
   }
 
-  /** A time (epoch seconds or ms, or a date string) → local "YYYY/M/D HH:MM:SS"; unknown → as given. */
-  function formatTime(value) {
-    let date = null;
-    if (typeof value === "number" && isFinite(value)) date = new Date(value < 1e12 ? value * 1000 : value);
-    else if (typeof value === "string" && value) date = new Date(/^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : value);
-    if (!date || isNaN(date.getTime())) return str(value);
+  /** Unix seconds → local "YYYY/M/D HH:MM:SS" ("" when not a time). */
+  function formatTime(seconds) {
+    const date = new Date(seconds * 1000);
+    if (isNaN(date.getTime())) return "";
     return date.toLocaleString("zh-CN", { hour12: false });
   }
 
-  /** The handoff records → <li class="queue-item"> rows, reading whichever fields exist. */
+  /** The handoff rows (HandoffRow) → <li class="queue-item"> rows. */
   function renderQueue(rows) {
     const list = $("queue-list");
     list.textContent = "";
@@ -637,12 +638,12 @@
       const li = el("li", "queue-item");
       const head = el("div");
       head.appendChild(el("span", "who", str(row.sender_id) || "（未知用户）"));
-      const when = row.created_at ?? row.created ?? row.time ?? row.timestamp;
-      if (when !== undefined && when !== null && when !== "") head.appendChild(el("span", "when", formatTime(when)));
-      if (row.id !== undefined && row.id !== null) head.appendChild(el("span", "when", `#${str(row.id)}`));
+      // a HandoffRow (contract.schema.json): id, sender_id, created (Unix seconds), last_message
+      if (typeof row.created === "number") head.appendChild(el("span", "when", formatTime(row.created)));
+      if (typeof row.id === "number") head.appendChild(el("span", "when", `#${row.id}`));
       li.appendChild(head);
 
-      const message = str(row.message) || str(row.last_message) || str(row.text) || str(row.question);
+      const message = str(row.last_message);
       if (message) {
         li.appendChild(el("p", "msg", message));
         const search = el("button", "link", "检索此问题");
