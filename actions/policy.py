@@ -12,9 +12,9 @@ from actions import render
 from actions.context import privacy_notice, queue_question
 from actions.knowledge_access import documents, retriever
 from knowledge.answer import citation_payload, compose
-from knowledge.texts import OUT_OF_SCOPE
 from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.errors import QueryError
+from knowledge.texts import OUT_OF_SCOPE
 from knowledge.understand import MAX_QUESTIONS, questions, without_placeholder
 
 GUANGDONG = ("广东", "广州", "深圳", "珠海", "汕头", "佛山", "韶关", "湛江", "肇庆", "江门", "茂名", "惠州", "梅州",

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
-from knowledge.benefits import canonical_group, default_lexicon
 from knowledge import vocabulary
+from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.contract import ClauseDetail, SearchResponse, VocabularyResponse
 from knowledge.errors import QueryError
 from knowledge.index import clause_words_text
@@ -29,7 +29,7 @@ class SearchRequest(BaseModel):
 
 @router.post("/search", response_model=SearchResponse, response_model_exclude_none=True)
 def search(body: SearchRequest, retriever: RetrieverDep) -> dict:
-    """{"query", "top_k", "doc_id"?, "group"?, "include_superseded"?} → {"query", "answerable", "results": [...]}."""
+    """{"query", "top_k", "doc_id"?, "group"?, "include_superseded"?} → SearchResponse {"query", "answerable", "results": [...]}."""
     filtered = body.doc_id or body.group
     try:
         result = retriever.search(body.query, 50 if filtered else body.top_k, include_superseded=body.include_superseded)

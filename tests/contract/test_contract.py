@@ -132,3 +132,17 @@ console.log(JSON.stringify(cleanCitations(input)));
     assert cited["line"] == 42 and cited["region"] == "广东省" and cited["official"] is False
     assert cited["path"] == ["一、", "3"] and cited["departments"] == [] and cited["doc_number"] == ""
     assert "nested" not in cited and "__proto__" not in cited
+
+
+def test_every_api_route_declares_its_response_model(fake_retriever):
+    """→ each /api operation's success response is a named model (or a list of one), never a bare dict."""
+    paths = create_app(Settings(), retriever=fake_retriever, dialogue=AnsweringDialogue()).openapi()["paths"]
+    undeclared = []
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if not path.startswith("/api/"):
+                continue
+            schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            if "$ref" not in schema and "$ref" not in schema.get("items", {}):
+                undeclared.append(f"{method.upper()} {path}")
+    assert len(paths) >= 8 and undeclared == []
