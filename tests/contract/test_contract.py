@@ -44,6 +44,12 @@ def test_schema_file_is_generated_from_the_models():
     assert contract.SCHEMA_FILE.read_text("utf-8") == contract.schema_text(), "run: python -m knowledge.contract"
 
 
+def test_the_schema_is_served_to_the_front_ends(fake_retriever):
+    with TestClient(create_app(Settings(), retriever=fake_retriever, dialogue=AnsweringDialogue())) as client:
+        served = client.get("/static/contract.schema.json")
+    assert served.status_code == 200 and served.json() == contract.schema()
+
+
 def test_schema_check_command_fails_on_a_stale_file(tmp_path, monkeypatch):
     stale = tmp_path / "contract.schema.json"
     stale.write_text("{}\n", "utf-8")
