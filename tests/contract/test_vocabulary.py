@@ -72,3 +72,15 @@ def test_a_malformed_vocabulary_names_the_file_and_the_key(tmp_path):
     bad.write_text("groups:\n  农民工:\n    documents: [农民工]\nbenefits: {}\n", "utf-8")
     with pytest.raises(SourceError, match=r"vocabulary.yaml: key groups\.农民工\.citizens"):
         vocabulary.load(bad)
+
+
+def test_the_rasa_components_imports_need_nothing_the_rasa_environment_lacks():
+    """bot/components/normalize.py imports knowledge.normalize and knowledge.understand inside Rasa's
+    environment (pydantic 1, no pydantic-settings): they must not pull the settings or the contract in."""
+    import subprocess
+    import sys
+
+    check = ("import sys, knowledge.normalize, knowledge.understand; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_settings')))")
+    out = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
