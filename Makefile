@@ -17,6 +17,8 @@ run: install index model
 
 test: install
 	$(APP)/bin/ruff check .
+	@# the pages' scripts have no build step: a syntax error would only show in a browser
+	for f in server/static/*.js; do node --check $$f || exit 1; done
 	@# pytest exits 5 when it collected no tests: that is a failure, never a pass
 	$(APP)/bin/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$status
@@ -25,7 +27,7 @@ install: system $(APP)/.installed $(RASA)/.installed
 
 # Debian packages the tests drive: chromium and a CJK font (browser tests, screenshots), and the
 # multi-replica stores redis-server and postgresql (started on loopback by the tests themselves)
-SYSTEM_PACKAGES := chromium fonts-wqy-microhei redis-server postgresql
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei redis-server postgresql nodejs
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done | tr '\n' ' '); \
 	if [ -n "$$missing" ]; then \

@@ -65,7 +65,7 @@ class ActionListBenefits(Action):
             title = index.doc_titles.get(clause.doc_id, "")
             scope = "（面向所有符合条件的人员）" if benefit.general else ""
             lines.append(f"{n}. {benefit.name}{scope}（{brief(clause, title)}）")
-            citations.append(citation_payload(clause, title) | {"benefit": benefit.name})
+            citations.append(citation_payload(clause, title, benefit=benefit.name))
             cited.append(clause)
         lines.append("点击下方引用可查看条款原文。" + currency_notice(cited, index.by_id))
         dispatcher.utter_message(**render.message("\n".join(lines), citations, kind="benefits"))

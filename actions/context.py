@@ -1,7 +1,7 @@
 """What a turn already tells: a message (and the conversation) → named group/region, notices owed to the citizen.
 
 - A group or region named in the message is never asked for again: when DIET misses a mention
-  (「退伍3年的老兵」), the NLU's own entity vocabulary (`data/nlu/lexicon.yml`) finds it here.
+  (「退伍3年的老兵」), the NLU's own entity vocabulary (`data/nlu/vocabulary.yml`) finds it here.
 - The citizen is told once that personal numbers were hidden (the gateway leaves a placeholder).
 - While a handoff request waits, an answered question asks whether to keep the queue place.
 """
@@ -19,7 +19,7 @@ from rasa_sdk.events import SlotSet
 from actions import render, store
 from knowledge.understand import PLACEHOLDER
 
-NLU_LEXICON = Path(__file__).resolve().parent.parent / "data" / "nlu" / "lexicon.yml"
+NLU_LEXICONS = [Path(__file__).resolve().parent.parent / "data" / "nlu" / name for name in ("vocabulary.yml",)]
 PRIVACY_NOTICE = ("为保护您的隐私，您消息中的手机号、身份证号或银行卡号已自动隐藏，不会被记录。"
                   "咨询政策不需要提供这些号码。")
 # 「算了不用人工了，X怎么申请」: the NLU hears the question; the withdrawal is honoured here too
@@ -30,8 +30,8 @@ CANCEL_BUTTON = {"title": "取消排队", "payload": "/cancel_handoff"}
 
 @functools.lru_cache(maxsize=1)
 def _mentions() -> dict[str, dict[str, str]]:
-    """data/nlu/lexicon.yml → {entity: {mention: value}} (a lookup term without a synonym is its own value)."""
-    blocks = yaml.safe_load(NLU_LEXICON.read_text("utf-8"))["nlu"]
+    """The NLU's lookup tables and synonyms → {entity: {mention: value}} (a lookup term without a synonym is its own value)."""
+    blocks = [b for path in NLU_LEXICONS for b in yaml.safe_load(path.read_text("utf-8"))["nlu"]]
     synonyms = {term: b["synonym"] for b in blocks if "synonym" in b for term in _terms(b)}
     return {b["lookup"]: {term: synonyms.get(term, term) for term in _terms(b)} for b in blocks if "lookup" in b}
 

@@ -10,8 +10,9 @@ from actions import render
 from actions.knowledge_access import documents, retriever
 from actions.policy import HANDOFF_BUTTON, answer, answer_each
 from knowledge import qtype
-from knowledge.answer import WHERE_TO_ASK, citation_payload, currency_notice
+from knowledge.answer import citation_payload, currency_notice
 from knowledge.errors import QueryError
+from knowledge.texts import WHERE_TO_ASK
 from knowledge.understand import without_placeholder
 
 ORDINAL = re.compile(r"(?:上面|刚才|列表里)?的?第\s*([0-9]+|[一二两三四五六七八九十]+)\s*(?:个|条|项|种|点)?")

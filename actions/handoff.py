@@ -15,12 +15,8 @@ from rasa_sdk.events import SlotSet
 from actions import render, store
 from actions.context import CANCEL_BUTTON
 from actions.policy import HANDOFF_BUTTON, answer_each
-from knowledge.answer import HOTLINE
+from knowledge.texts import COMPLAINT, HANDOFF_QUEUED
 from knowledge.understand import is_question, without_placeholder
-
-COMPLAINT = ("很抱歉给您带来不便。对办事部门或工作人员的投诉和意见，请拨打 12345 政务服务便民热线反映；"
-             f"工资拖欠、不缴社保等劳动权益问题，可拨打 {HOTLINE} 或向当地劳动保障监察机构投诉。"
-             "您也可以点击「转人工」，由工作人员记录您反映的情况。")
 
 
 class ActionHandoff(Action):
@@ -30,8 +26,7 @@ class ActionHandoff(Action):
     def run(self, dispatcher, tracker: Tracker, domain):
         """Queue the conversation for staff and tell the citizen how to leave the queue."""
         ticket = store.add_handoff(tracker.sender_id, _last_question(tracker))
-        text = (f"已为您转接人工服务（排队号 {ticket}），工作人员会尽快联系您。排队期间您仍可以继续提问；"
-                f"不需要人工时可以取消排队。如需立即咨询，请拨打 {HOTLINE}。")
+        text = HANDOFF_QUEUED.format(ticket=ticket)
         dispatcher.utter_message(**render.message(text, buttons=[CANCEL_BUTTON], handoff=True, kind="handoff"))
         return [SlotSet("handoff_kept", None)]
 
@@ -69,7 +64,7 @@ class ActionComplaint(Action):
         return "action_complaint"
 
     def run(self, dispatcher, tracker: Tracker, domain):
-        """A complaint → where complaints go (12345, labour inspection) and a person; never a policy search."""
+        """A complaint → where complaints go (the government hotline, labour inspection) and a person; never a policy search."""
         dispatcher.utter_message(**render.message(COMPLAINT, buttons=[HANDOFF_BUTTON], answerable=False, kind="complaint"))
         return []
 

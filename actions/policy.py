@@ -13,9 +13,10 @@ from actions.context import mentioned, privacy_notice, queue_question
 from actions.curation import curator
 from actions.knowledge_access import documents, retriever
 from knowledge import qtype, regions
-from knowledge.answer import HOTLINE, citation_payload, compose
+from knowledge.answer import citation_payload, compose
 from knowledge.benefits import canonical_group, default_lexicon
 from knowledge.errors import QueryError
+from knowledge.texts import OUT_OF_SCOPE
 from knowledge.understand import MAX_QUESTIONS, questions, without_placeholder
 
 CANDIDATES = 20  # searched before the region filter, so a citizen elsewhere still gets the national rule
@@ -137,7 +138,5 @@ class ActionOutOfScope(Action):
 
     def run(self, dispatcher, tracker: Tracker, domain):
         """An off-topic message → what the assistant covers, and where else to turn."""
-        text = ("抱歉，这个问题不在我能回答的范围内。我只能根据就业创业政策文件回答补贴、创业扶持、"
-                f"社保参保、培训等问题。其他事项请拨打 12345 政务服务热线或 {HOTLINE}，也可以转人工。")
-        dispatcher.utter_message(**render.message(text, buttons=[HANDOFF_BUTTON], answerable=False))
+        dispatcher.utter_message(**render.message(OUT_OF_SCOPE, buttons=[HANDOFF_BUTTON], answerable=False))
         return []

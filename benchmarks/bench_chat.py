@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.load_mix import figures  # noqa: E402
 from knowledge.evaluate import load_questions  # noqa: E402
+from server.launcher import APP_PY  # noqa: E402
 
 PORTS = {"gateway": 18100, "rasa": 15105, "actions": 15155}
 TURNS_PER_CONVERSATION = 8
@@ -36,7 +37,7 @@ def start_stack(work: Path, extra_env: dict | None = None, ports: dict[str, int]
            "RASA_TELEMETRY_ENABLED": "false", "POLICY_RATE_LIMIT_PER_MINUTE": "1000000", **(extra_env or {})}
     env.update({f"POLICY_{k.upper()}_PORT": str(v) for k, v in ports.items()})
     log = open(work / "stack.log", "w")
-    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "server.launcher"], cwd=ROOT, env=env,
+    process = subprocess.Popen([str(APP_PY), "-m", "server.launcher"], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 400
     while time.monotonic() < deadline:

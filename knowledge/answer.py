@@ -16,15 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from knowledge import qtype
-from knowledge.cite import citation, cn_date, replaced_line, short_source, source, validity, version_label
+from knowledge.cite import cn_date, replaced_line, short_source, source, validity, version_label
+from knowledge.contract import Citation
 from knowledge.links import pointer_reply
+from knowledge.texts import ADVICE, NO_ANSWER, NOT_COVERED, WHERE_TO_ASK
 from knowledge.types import Clause, Document, Hit, SearchResult
 
-HOTLINE = "12333"
-ADVICE = f"政策可能已有更新，办理前请向当地人力资源社会保障部门咨询或拨打 {HOTLINE} 核实现行规定。"
-WHERE_TO_ASK = f"具体标准和办理方式以当地规定为准，请向户籍地或就业地的人力资源社会保障部门（公共就业服务机构）咨询，或拨打 {HOTLINE}。"
-NO_ANSWER = ("很抱歉，现有的政策文件中没有找到能回答这个问题的条款，我不能凭猜测回答。"
-             f"您可以拨打 {HOTLINE} 人社服务热线，或点击「转人工」由工作人员为您解答。")
 SECOND_CLAUSE_MARGIN = 0.05  # quote a second clause when it scores this close to the best
 _DEADLINE = re.compile(r"(\d{4})\s*年\s*(?:底前|前|年底|内)|(\d{4})\s*[-—至到]\s*(\d{4})\s*年|于(\d{4})\s*年底")
 _ORDINAL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百]+[）)]|[一二三四五六七八九十百]+、)\s*")
@@ -42,13 +39,9 @@ class Answer:
     specific: bool = True  # False: the quotes do not state what was asked
 
 
-def citation_payload(clause: Clause, doc_title: str) -> dict:
-    """A clause → the citation object every channel receives."""
-    return {
-        "clause_id": clause.clause_id, "doc_id": clause.doc_id, "doc_number": clause.doc_number, "doc_title": doc_title,
-        "citation": citation(clause, doc_title), "source": source(clause, doc_title), "paragraph": clause.paragraph,
-        "path": clause.path, "text": clause.text, "departments": clause.departments, "official": clause.official,
-    }
+def citation_payload(clause: Clause, doc_title: str, **more) -> dict:
+    """A clause (and further citation fields, e.g. benefit) → the citation object every channel receives."""
+    return Citation.of(clause, doc_title, **more).payload()
 
 
 def quote(clause: Clause, doc_title: str) -> str:
@@ -105,8 +98,7 @@ def _not_covered(concepts: list[str]) -> str:
     """Key concepts no clause states → the honest no that names them."""
     named = "「" + "」和「".join(concepts) + "」"
     scope = "同时涉及" if len(concepts) > 1 else "涉及"
-    return (f"很抱歉，现有的就业创业政策文件中没有{scope}{named}的条款，我不能凭猜测回答。"
-            f"您可以拨打 12345 政务服务热线或 {HOTLINE} 人社服务热线，或点击「转人工」由工作人员为您解答。")
+    return NOT_COVERED.format(scope=scope, named=named)
 
 
 def expired_deadlines(text: str, today: dt.date) -> list[str]:

@@ -1,7 +1,8 @@
 """Benefits by group: a loaded index and a group → every distinct benefit the documents give it, cited once.
 
-Driven by lexicon/benefits.yaml: a clause whose beneficiary is the group (named in its text, or in
-its item heading when the text names no other group) and that names a benefit cites that benefit.
+Driven by lexicon/benefits.yaml and the groups of lexicon/vocabulary.yaml: a clause whose beneficiary
+is the group (named in its text, or in its item heading when the text names no other group) and that
+names a benefit cites that benefit.
 A group named only as the family a beneficiary comes from (「贫困残疾人家庭…高校毕业生」) is not the
 beneficiary. Each benefit gets one citation (official text first); benefits that one clause grants
 together (「学费补偿、助学贷款代偿、资金补贴」) are one entry, so no clause is cited twice.
@@ -18,6 +19,8 @@ import yaml
 
 from knowledge.config import LEXICON
 from knowledge.types import Clause
+from knowledge.vocabulary import VOCABULARY
+from knowledge.vocabulary import load as load_vocabulary
 
 
 _FAMILY = re.compile(r"[\u4e00-\u9fff]{0,2}家庭")  # 「残疾」人家庭, 「建档立卡」贫困家庭 (matched right after the term)
@@ -40,10 +43,11 @@ class BenefitLexicon:
     general: list[str]
 
     @classmethod
-    def load(cls, path: Path = LEXICON / "benefits.yaml") -> "BenefitLexicon":
-        """benefits.yaml → BenefitLexicon."""
+    def load(cls, path: Path = LEXICON / "benefits.yaml", vocabulary: Path = VOCABULARY) -> "BenefitLexicon":
+        """benefits.yaml and the groups' document words of vocabulary.yaml → BenefitLexicon."""
         data = yaml.safe_load(path.read_text("utf-8"))
-        return cls(data["benefits"], data["groups"], data.get("general", []))
+        groups = {name: g.documents for name, g in load_vocabulary(vocabulary).groups.items()}
+        return cls(data["benefits"], groups, data.get("general", []))
 
 
 @functools.lru_cache(maxsize=1)

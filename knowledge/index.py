@@ -86,6 +86,13 @@ def clause_text_for_search(clause: Clause, doc_title: str = "") -> str:
     return f"{heading}：{clause.text}" if heading else clause.text
 
 
+def clause_words_text(clause: Clause, doc_title: str = "") -> str:
+    """A clause → the text a question's words are looked for in (coverage, concept check, the search API's
+    group filter): its text, every heading and its document's title, so 「我在广州」 expanded to 广东省 and a
+    staff question naming a law find their document."""
+    return clause.text + "".join(clause.path) + doc_title
+
+
 def build(settings: KnowledgeSettings, embedder: Embedder, progress: bool = True) -> Path:
     """Sources → a new complete index build, made current atomically; → the build folder."""
     return build_with_report(settings, embedder, progress)[0]

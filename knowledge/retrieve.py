@@ -26,8 +26,9 @@ from knowledge import concepts
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
 from knowledge.errors import QueryError, SourceError
-from knowledge.index import LoadedIndex
+from knowledge.index import LoadedIndex, clause_words_text
 from knowledge.normalize import clean_query
+from knowledge.texts import EMPTY_MESSAGE
 from knowledge.tokenize import Tokenizer
 from knowledge.types import IN_FORCE, Hit, SearchResult
 from knowledge.versions import in_force_successor
@@ -170,7 +171,7 @@ class Retriever:
     def prepare(self, query: str) -> tuple[str, str, list[str]]:
         """A raw query → (clean query, text to embed, keyword tokens); empty raises QueryError."""
         if not isinstance(query, str) or not query.strip():
-            raise QueryError("请输入您要咨询的问题。")
+            raise QueryError(EMPTY_MESSAGE)
         clean = clean_query(query, self.settings.max_query_chars)
         extra = self.lexicon.expand(clean)
         dense_text = f"{clean}（{'、'.join(extra)}）" if extra else clean
@@ -295,11 +296,10 @@ class Retriever:
     @functools.cached_property
     def _texts(self) -> list[str]:
         titles = self.index.doc_titles
-        return [c.text + "".join(c.path) + titles.get(c.doc_id, "") for c in self.index.clauses]
+        return [clause_words_text(c, titles.get(c.doc_id, "")) for c in self.index.clauses]
 
     def _search_text(self, i: int) -> str:
-        """Clause i → the text word coverage is measured on (its text, headings and document title:
-        「我在广州」 expanded to 广东省 and a staff question naming a law find their document)."""
+        """Clause i → the text word coverage is measured on (index.clause_words_text)."""
         return self._texts[i]
 
     def query_words(self, clean: str) -> list[tuple[float, list[str]]]:

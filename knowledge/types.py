@@ -148,22 +148,10 @@ class Hit:
     doc_status: str = IN_FORCE
 
     def to_dict(self) -> dict:
-        """Hit → the search JSON result object."""
-        c = self.clause
-        return {
-            "clause_id": c.clause_id,
-            "doc_id": c.doc_id,
-            "doc_number": c.doc_number,
-            "doc_title": self.doc_title,
-            "doc_status": self.doc_status,
-            "paragraph": c.paragraph,
-            "path": c.path,
-            "text": c.text,
-            "departments": c.departments,
-            "score": round(self.score, 4),
-            "notes": [asdict(n) for n in c.notes],
-            "official": c.official,
-        }
+        """Hit → the search JSON result object (knowledge/contract.py:SearchHit)."""
+        from knowledge.contract import SearchHit  # the contract reads these records: imported late, no cycle
+
+        return SearchHit.of(self.clause, self.doc_title, doc_status=self.doc_status, score=round(self.score, 4)).payload()
 
 
 @dataclass

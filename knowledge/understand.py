@@ -160,8 +160,10 @@ def _domain_words() -> tuple[str, ...]:
     words = [line.split()[0] for line in (LEXICON / "jieba" / "userdict.txt").read_text("utf-8").splitlines() if line.strip()]
     synonyms = yaml.safe_load((LEXICON / "synonyms.yaml").read_text("utf-8"))
     words += [w for key, terms in synonyms.items() for w in [key, *terms]]
-    benefits = yaml.safe_load((LEXICON / "benefits.yaml").read_text("utf-8"))
-    words += [w for section in ("benefits", "groups") for key, terms in benefits[section].items() for w in [key, *terms]]
+    from knowledge.benefits import default_lexicon  # here: Rasa's environment imports this module and lacks pydantic-settings
+
+    lexicon = default_lexicon()
+    words += [w for section in (lexicon.benefits, lexicon.groups) for key, terms in section.items() for w in [key, *terms]]
     return tuple(w for w in words if _CJK.search(w))
 
 

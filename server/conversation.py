@@ -22,6 +22,7 @@ import time
 
 from actions import journal, store
 from actions.context import CANCEL_BUTTON
+from knowledge.texts import ASK_CHINESE, WAITING
 from knowledge.understand import understand, without_placeholder
 from server.dialogue import BotMessage, DialogueUnavailable
 from server.fallback import answer_from_retrieval
@@ -30,9 +31,6 @@ from server.metrics import ANSWERS, FALLBACKS, HANDOFFS, JOURNAL_FAILURES
 log = logging.getLogger(__name__)
 STORE_TIMEOUT_S = 1.0  # a local SQLite read takes milliseconds
 CLAIM_IDLE_S = 15 * 60  # a holder silent this long (browser closed, shift over): the assistant answers again
-WAITING = "您已在排队等待人工客服，请稍候；工作人员处理后会联系您。急事请拨打 12333。排队期间您也可以直接提问。"
-ASK_CHINESE = ("抱歉，这段文字我没能看懂。请用中文描述您的问题（政策名称也可以用拼音），"
-               "例如「创业担保贷款怎么申请」「应届毕业生能领什么补贴」。")
 
 
 async def converse(dialogue, retriever, channel: str, user: str, text: str,

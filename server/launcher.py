@@ -29,17 +29,30 @@ RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 TRACKER_DB = ROOT / "var" / "tracker.db"  # conversations, unless TRACKER_DB says otherwise
 
 
+def actions_command(port: int) -> list[str]:
+    """→ the command line of the action server on `port` (it loads and warms the knowledge library first)."""
+    return [str(APP_PY), "-m", "actions.serve", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_command(model: Path, endpoints: Path | str, port: int) -> list[str]:
+    """→ the command line of a Rasa server with the REST channel and HTTP API on loopback."""
+    return [str(RASA), "run", "--enable-api", "--model", str(model), "--endpoints", str(endpoints),
+            "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(port), "-i", "127.0.0.1"]
+
+
+def gateway_command(port: int) -> list[str]:
+    """→ the command line of the gateway (uvicorn, no websockets: see docs/design.md) on loopback."""
+    return [str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--ws", "none", "--host", "127.0.0.1",
+            "--port", str(port)]
+
+
 def commands(model: Path, ports: dict[str, int]) -> dict[str, tuple[list[str], str]]:
     """Model path and ports → {name: (command, URL that answers 200 when it is up)}."""
     endpoints = os.environ.get("RASA_ENDPOINTS", str(ROOT / "bot" / "endpoints.yml"))
     return {
-        "actions": ([str(APP_PY), "-m", "actions.serve", "--actions", "actions", "--port", str(ports["actions"])],
-                    f"http://127.0.0.1:{ports['actions']}/health"),
-        "rasa": ([str(RASA), "run", "--enable-api", "--model", str(model), "--endpoints", endpoints,
-                  "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(ports["rasa"]),
-                  "-i", "127.0.0.1"], f"http://127.0.0.1:{ports['rasa']}/"),
-        "gateway": ([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--ws", "none", "--host", "127.0.0.1",
-                     "--port", str(ports["gateway"])], f"http://127.0.0.1:{ports['gateway']}/readyz"),
+        "actions": (actions_command(ports["actions"]), f"http://127.0.0.1:{ports['actions']}/health"),
+        "rasa": (rasa_command(model, endpoints, ports["rasa"]), f"http://127.0.0.1:{ports['rasa']}/"),
+        "gateway": (gateway_command(ports["gateway"]), f"http://127.0.0.1:{ports['gateway']}/readyz"),
     }
 
 

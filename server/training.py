@@ -11,10 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+from knowledge import vocabulary
+
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = ROOT / "models" / "policy.tar.gz"
-SOURCES = [ROOT / "config.yml", ROOT / "bot", ROOT / "data" / "nlu", ROOT / "knowledge" / "lexicon" / "jieba"]
+SOURCES = [ROOT / "config.yml", ROOT / "bot", ROOT / "data" / "nlu", ROOT / "knowledge" / "lexicon" / "jieba", vocabulary.VOCABULARY]
 
 
 def source_files() -> list[Path]:
@@ -31,8 +33,10 @@ def stale(model: Path = MODEL) -> bool:
 
 
 def train(model: Path = MODEL) -> float:
-    """Train the Rasa model into `model` → seconds taken; a failed training raises CalledProcessError."""
+    """Regenerate the NLU vocabulary file, train the Rasa model into `model` → seconds taken; a failed
+    training raises CalledProcessError."""
     started = time.perf_counter()
+    vocabulary.write_nlu()
     subprocess.run(
         [str(RASA), "train", "--config", "config.yml", "--domain", "bot/domain", "--data", "data/nlu", "bot/data",
          "--out", str(model.parent), "--fixed-model-name", model.name.removesuffix(".tar.gz")],

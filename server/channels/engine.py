@@ -18,6 +18,7 @@ import httpx
 from fastapi import HTTPException
 from wechatpy.exceptions import WeChatException
 
+from knowledge.texts import BUSY, EMPTY_MESSAGE
 from server.channels.render import render
 from server.conversation import converse
 from server.privacy import mask
@@ -29,8 +30,6 @@ Send = Callable[[str, str], Awaitable[None]]  # (user, chunk) → delivered thro
 
 WELCOME = "您好！我是就业创业政策助手，可以解答补贴、创业担保贷款、就业服务等政策问题。请直接用文字描述您的情况。"
 TEXT_ONLY = "目前只能回答文字问题，请用文字描述您的情况。"
-EMPTY = "请输入您要咨询的问题。"
-BUSY = "抱歉，系统暂时繁忙，请稍后再试，或拨打 12333 咨询。"
 MAX_SKEW_S = 300
 
 
@@ -112,7 +111,7 @@ async def respond(engine: Engine, msg) -> str | None:
         return TEXT_ONLY  # a voice message counts as text when WeChat's speech recognition is on
     text = mask((msg.content if msg.type == "text" else msg.recognition) or "").strip()  # personal data stops here
     if not text:
-        return EMPTY
+        return EMPTY_MESSAGE
     return await engine.handle(str(msg.id), msg.source, text)
 
 

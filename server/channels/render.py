@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from knowledge.contract import Citation
 from server.dialogue import BotMessage
 
 MAX_BYTES = 2000  # WeChat's text limit is 2048 bytes (UTF-8); keep a margin
@@ -18,11 +19,11 @@ def message_text(message: BotMessage) -> str:
     「依据：《title》（number）path」 with the clause for each citation the text does not quote
     (departments never: they are for staff), and the buttons hint."""
     lines = [message.text.strip()] if message.text.strip() else []
-    for c in message.citations:
-        clause = (c.get("text") or "").strip()
+    for c in map(Citation.model_validate, message.citations):
+        clause = c.text.strip()
         if clause and f"「{clause}」" in message.text:  # quoted, and its source line is in the text
             continue
-        lines.append(f"依据：{c.get('source') or _reference(c)}".rstrip())
+        lines.append(f"依据：{c.source or _reference(c)}".rstrip())
         if clause:
             lines.append(f"「{clause}」")
     titles = [b["title"] for b in message.buttons if b.get("title")]
@@ -31,10 +32,10 @@ def message_text(message: BotMessage) -> str:
     return "\n".join(lines)
 
 
-def _reference(c: dict) -> str:
+def _reference(c: Citation) -> str:
     """A citation without its ready-made source → 《title》（number）path."""
-    number = f"（{c['doc_number']}）" if c.get("doc_number") else ""
-    return f"《{c.get('doc_title', '')}》{number}{' / '.join(c.get('path') or [])}"
+    number = f"（{c.doc_number}）" if c.doc_number else ""
+    return f"《{c.doc_title}》{number}{' / '.join(c.path)}"
 
 
 def split(text: str, max_bytes: int = MAX_BYTES) -> list[str]:

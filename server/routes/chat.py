@@ -8,6 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from actions.journal import outcome
+from knowledge.contract import ChatResponse
+from knowledge.texts import EMPTY_MESSAGE
 from server.conversation import converse
 from server.deps import DialogueDep, RetrieverDep
 from server.privacy import mask
@@ -28,40 +30,13 @@ class ChatRequest(BaseModel):
     metadata: ChatMetadata | None = None
 
 
-class Citation(BaseModel):
-    doc_id: str = ""
-    doc_number: str = ""  # 文号, "" for laws
-    doc_title: str
-    citation: str = ""  # the reference as read out, e.g. 《中华人民共和国就业促进法》第二十七条
-    path: list[str]
-    clause_id: str
-    text: str
-    departments: list[str] = []
-
-
-class Button(BaseModel):
-    title: str
-    payload: str
-
-
-class Message(BaseModel):
-    text: str
-    citations: list[Citation] = []
-    buttons: list[Button] = []
-
-
-class ChatResponse(BaseModel):
-    messages: list[Message]
-    staff: bool = False  # a staff member holds the conversation: the message went to them, their reply comes later
-    live: bool = False  # a handoff request is open or changed: poll /api/chat/updates for staff messages
-
-
-@router.post("/chat", response_model=ChatResponse)
+@router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
 async def chat(body: ChatRequest, dialogue: DialogueDep, retriever: RetrieverDep) -> dict:
-    """{"sender_id", "message", "metadata"?: {"region"}} → {"messages": [{"text", "citations", "buttons"}]}."""
+    """{"sender_id", "message", "metadata"?: {"region"}} → {"messages": [Message], "staff", "live"}
+    (knowledge/contract.py: text, citations, buttons, answerable, …)."""
     text = mask(body.message.strip())  # personal data never travels further than this line
     if not text:
-        return {"messages": [{"text": "请输入您要咨询的问题。"}]}
+        return {"messages": [{"text": EMPTY_MESSAGE}]}
     metadata = body.metadata.model_dump(exclude_none=True) if body.metadata else None
     messages = await converse(dialogue, retriever, "web", body.sender_id, text, metadata or None)
     live = not messages or any(outcome(m.extra) == "handoff" for m in messages)

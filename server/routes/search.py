@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
+from knowledge import vocabulary
 from knowledge.benefits import canonical_group, default_lexicon
+from knowledge.contract import ClauseDetail, SearchResponse, VocabularyResponse
 from knowledge.errors import QueryError
+from knowledge.index import clause_words_text
+from knowledge.types import Document
 from server.deps import RetrieverDep
 
 router = APIRouter(prefix="/api", tags=["search"])
@@ -22,22 +27,21 @@ class SearchRequest(BaseModel):
     group: str | None = Field(None, description="只看提到该人群的条款，如 高校毕业生")
 
 
-@router.post("/search")
+@router.post("/search", response_model=SearchResponse, response_model_exclude_none=True)
 def search(body: SearchRequest, retriever: RetrieverDep) -> dict:
-    """{"query", "top_k", "doc_id"?, "group"?, "include_superseded"?} → {"query", "answerable", "results": [...]}."""
+    """{"query", "top_k", "doc_id"?, "group"?, "include_superseded"?} → SearchResponse {"query", "answerable", "results": [...]}."""
     filtered = body.doc_id or body.group
     try:
         result = retriever.search(body.query, 50 if filtered else body.top_k, include_superseded=body.include_superseded)
     except QueryError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
-    out = result.to_dict()
+    hits = result.hits
     if body.doc_id:
-        out["results"] = [r for r in out["results"] if r["doc_id"] == body.doc_id]
+        hits = [h for h in hits if h.clause.doc_id == body.doc_id]
     if body.group:
         terms = group_terms(body.group, retriever.lexicon.expand(body.group))
-        out["results"] = [r for r in out["results"] if any(t in r["text"] + "".join(r["path"]) for t in terms)]
-    out["results"] = out["results"][: body.top_k]
-    return out
+        hits = [h for h in hits if any(t in clause_words_text(h.clause, h.doc_title) for t in terms)]
+    return replace(result, hits=hits[: body.top_k]).to_dict()
 
 
 def group_terms(group: str, synonyms: list[str]) -> list[str]:
@@ -46,7 +50,7 @@ def group_terms(group: str, synonyms: list[str]) -> list[str]:
     return [canonical, *default_lexicon().groups[canonical]] if canonical else [group]
 
 
-@router.get("/clauses/{clause_id}")
+@router.get("/clauses/{clause_id}", response_model=ClauseDetail)
 def clause(clause_id: str, retriever: RetrieverDep) -> dict:
     """A clause id → the clause, its document title and dates, and its whole item as context; or 404."""
     index = retriever.index
@@ -59,7 +63,13 @@ def clause(clause_id: str, retriever: RetrieverDep) -> dict:
     raise HTTPException(status_code=404, detail=f"没有编号为 {clause_id} 的条款。")
 
 
-@router.get("/documents")
+@router.get("/vocabulary", response_model=VocabularyResponse)
+def vocabulary_groups() -> dict:
+    """→ the citizen groups the search filter knows (the staff console's 人群 select)."""
+    return {"groups": list(vocabulary.default().groups)}
+
+
+@router.get("/documents", response_model=list[Document])
 def documents(retriever: RetrieverDep) -> list[dict]:
     """→ every document with its parts, dates and version notes."""
     return [d.to_dict() for d in retriever.index.documents]

@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, StringConstraints
 
 from actions import journal, store
+from knowledge.contract import Delivery, HandoffConversation, HandoffRow, Whoami
 from server import live
 from server.accounts import Account
 from server.deps import DialogueDep, StaffDep, StaffOnly
@@ -25,20 +26,20 @@ class Reply(BaseModel):
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
-@router.get("/handoffs")
+@router.get("/handoffs", response_model=list[HandoffRow])
 def handoffs() -> list[dict]:
     """→ conversations waiting after 「转人工」 or held by a staff member, oldest first."""
     return store.open_handoffs()
 
 
-@router.get("/handoffs/{handoff_id}")
+@router.get("/handoffs/{handoff_id}", response_model=HandoffConversation)
 def conversation(handoff_id: int, after: Annotated[int, Query(ge=0)] = 0) -> dict:
     """→ {"handoff": the request, "messages": its conversation's journal rows after id `after`} (the console polls)."""
     request = _request(handoff_id)
     return {"handoff": request, "messages": journal.transcript(request["sender_id"], after)}
 
 
-@router.post("/handoffs/{handoff_id}/claim")
+@router.post("/handoffs/{handoff_id}/claim", response_model=HandoffRow)
 async def claim(handoff_id: int, account: StaffDep, request: Request) -> dict:
     """A waiting request → held by this account; 409 when another staff member was first (or it is no longer open)."""
     if not await asyncio.to_thread(store.claim, handoff_id, account.name):
@@ -51,7 +52,7 @@ async def claim(handoff_id: int, account: StaffDep, request: Request) -> dict:
     return held
 
 
-@router.post("/handoffs/{handoff_id}/reply")
+@router.post("/handoffs/{handoff_id}/reply", response_model=Delivery)
 async def reply(handoff_id: int, body: Reply, account: StaffDep, request: Request) -> dict:
     """A staff message → stored in the journal and sent to the citizen's channel; only the account holding it may."""
     held = _held_by(handoff_id, account)
@@ -59,25 +60,25 @@ async def reply(handoff_id: int, body: Reply, account: StaffDep, request: Reques
     return await live.send(_senders(request), held["sender_id"], body.text, account.name)
 
 
-@router.post("/handoffs/{handoff_id}/handback")
+@router.post("/handoffs/{handoff_id}/handback", response_model=HandoffRow)
 async def hand_back(handoff_id: int, account: StaffDep, request: Request, dialogue: DialogueDep) -> dict:
     """The assistant answers the citizen again (status 'returned'); the citizen is told."""
     return await _finish(handoff_id, "returned", live.HANDED_BACK, account, request, dialogue)
 
 
-@router.post("/handoffs/{handoff_id}/close")
+@router.post("/handoffs/{handoff_id}/close", response_model=HandoffRow)
 async def close(handoff_id: int, account: StaffDep, request: Request, dialogue: DialogueDep) -> dict:
     """The request is handled (status 'done'); the citizen is told and the assistant answers again."""
     return await _finish(handoff_id, "done", live.CLOSED, account, request, dialogue)
 
 
-@router.post("/handoffs/{handoff_id}/resolve")
+@router.post("/handoffs/{handoff_id}/resolve", response_model=HandoffRow)
 async def resolve(handoff_id: int, account: StaffDep, request: Request, dialogue: DialogueDep) -> dict:
     """The earlier name of close (「处理完毕」), kept for existing clients."""
     return await _finish(handoff_id, "done", live.CLOSED, account, request, dialogue)
 
 
-@router.get("/whoami")
+@router.get("/whoami", response_model=Whoami)
 def whoami(account: StaffDep) -> dict:
     """A cheap authenticated call the console uses to check its token → the account's name and role."""
     return {"name": account.name, "role": account.role}

@@ -19,8 +19,6 @@
   const DEBOUNCE_MS = 200;
   const MIN_QUERY_CHARS = 2;
   const TOP_K = 10;
-  const GROUPS = ["高校毕业生", "就业困难人员", "退役军人", "农民工", "残疾人", "建档立卡贫困人口",
-    "去产能分流职工", "新就业形态劳动者", "留学回国人员", "小微企业主"];
   const NOTE_KINDS = { wording: "文字差异", heading: "标题差异", scrape_only: "仅见于非正式文本", coverage: "收录范围" };
 
   const state = {
@@ -199,12 +197,17 @@
 
   // ---------------------------------------------------------------- filters
 
-  /** Fill the 人群 select: 全部人群 first, then the fixed groups. */
-  function fillGroups() {
+  /** GET /api/vocabulary → the 人群 select: 全部人群 first, then the vocabulary's groups. */
+  async function fillGroups() {
     const select = $("group");
     select.textContent = "";
     select.appendChild(new Option("全部人群", ""));
-    GROUPS.forEach((g) => select.appendChild(new Option(g, g)));
+    const res = await api("/api/vocabulary");
+    if (!res.ok || !res.data || !Array.isArray(res.data.groups)) {
+      setStatus(`人群列表加载失败：${errorText(res)}`, true);
+      return;
+    }
+    res.data.groups.map(str).filter(Boolean).forEach((g) => select.appendChild(new Option(g, g)));
   }
 
   /** GET /api/documents → the 文件 select (全部文件 first) and the date lookup. */

@@ -161,19 +161,36 @@
     return Array.isArray(v) ? v.map(str).filter(Boolean) : [];
   }
 
-  /** Keep only well-formed citations, normalised to the fields we render. */
+  /** A JSON value a citation field may hold (contract.schema.json: strings, numbers, booleans, string lists) or undefined. */
+  function plain(v) {
+    if (typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && isFinite(v))) return v;
+    return Array.isArray(v) ? strList(v) : undefined;
+  }
+
+  /**
+   * Keep only well-formed citations (the Citation of /static/contract.schema.json): every field with a
+   * plain value is kept, so a field added to the contract reaches the page; the fields rendered here
+   * are normalised to their type.
+   */
   function cleanCitations(v) {
     if (!Array.isArray(v)) return [];
     return v
       .filter((c) => c && typeof c === "object")
-      .map((c) => ({
-        doc_number: str(c.doc_number),
-        doc_title: str(c.doc_title),
-        path: strList(c.path),
-        clause_id: str(c.clause_id),
-        text: str(c.text),
-        departments: strList(c.departments),
-      }));
+      .map((c) => {
+        const out = {};
+        Object.keys(c).forEach((k) => {
+          const value = plain(c[k]);
+          if (value !== undefined && k !== "__proto__") out[k] = value; // a JSON "__proto__" key must not set the prototype
+        });
+        return Object.assign(out, {
+          doc_number: str(c.doc_number),
+          doc_title: str(c.doc_title),
+          path: strList(c.path),
+          clause_id: str(c.clause_id),
+          text: str(c.text),
+          departments: strList(c.departments),
+        });
+      });
   }
 
   /** Keep only buttons with a title and a payload. */

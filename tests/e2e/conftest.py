@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from server import training
-from server.launcher import APP_PY, RASA, wait_until_up, warm_rasa
+from server.launcher import actions_command, gateway_command, rasa_command, wait_until_up, warm_rasa
 from tests.e2e.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,8 +52,8 @@ def stack(model: Path, index_dir: Path, work: Path, endpoints: Path, extra_env: 
            "ACTIONS_DB_PATH": str(urls["db"]), "ACTION_ENDPOINT_URL": f"{urls['actions']}/webhook", **(extra_env or {})}
     logs = {name: open(work / f"{name}.log", "w") for name in ports}
     processes = {
-        "actions": subprocess.Popen([str(APP_PY), "-m", "actions.serve", "--actions", "actions", "--port", str(ports["actions"])],
-                                    cwd=ROOT, env=env, stdout=logs["actions"], stderr=subprocess.STDOUT),
+        "actions": subprocess.Popen(actions_command(ports["actions"]), cwd=ROOT, env=env, stdout=logs["actions"],
+                                    stderr=subprocess.STDOUT),
         "rasa": subprocess.Popen(rasa_command(model, endpoints, ports["rasa"]), cwd=ROOT, env=env,
                                  stdout=logs["rasa"], stderr=subprocess.STDOUT),
     }
@@ -66,12 +66,6 @@ def stack(model: Path, index_dir: Path, work: Path, endpoints: Path, extra_env: 
         stop_all(processes.values())
         for f in logs.values():
             f.close()
-
-
-def rasa_command(model: Path, endpoints: Path, port: int) -> list[str]:
-    """→ the command line of a Rasa server with the REST channel and HTTP API on loopback."""
-    return [str(RASA), "run", "--enable-api", "--model", str(model), "--endpoints", str(endpoints),
-            "--credentials", str(ROOT / "bot" / "credentials.yml"), "--port", str(port), "-i", "127.0.0.1"]
 
 
 def stop_all(processes) -> None:
@@ -106,8 +100,7 @@ def gateway_process(rasa_stack: dict, index_dir: Path, port: int, extra_env: dic
            "POLICY_RASA_TIMEOUT_S": "30",  # a busy test machine must not turn slow web turns into fallbacks (test_hangs sets 3)
            **(extra_env or {})}
     log = open(rasa_stack["logs"] / f"gateway-{port}.log", "w")
-    process = subprocess.Popen([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--port", str(port),
-                                "--host", "127.0.0.1", "--ws", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(gateway_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz", process)
         yield f"http://127.0.0.1:{port}"

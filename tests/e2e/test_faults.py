@@ -11,12 +11,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from knowledge.config import KnowledgeSettings
 from knowledge.errors import IndexMissingError
 from server.config import Settings
-from server.launcher import APP_PY
+from server.launcher import actions_command, rasa_command
 from server.main import create_app
-from tests.e2e.conftest import ROOT, free_port, gateway_process, rasa_command, stack, wait_for
+from tests.e2e.conftest import ROOT, free_port, gateway_process, stack, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -76,7 +75,7 @@ def test_missing_index_stops_startup_with_its_path(tmp_path, monkeypatch):
     with pytest.raises(IndexMissingError, match=f"{missing}.*python -m knowledge build"):
         with TestClient(app):
             pass
-    assert KnowledgeSettings().index_dir == missing
+    assert not missing.exists()  # nothing half-made where the operator pointed: the message is the whole outcome
 
 
 def ask(base: str, sender: str, text: str) -> list[dict]:
@@ -98,8 +97,7 @@ def test_action_server_down_then_back(rasa_model, built_settings, tmp_path):
         degraded = ask(base, "ad-1", "创业担保贷款有什么政策")
         assert "对话服务暂时不可用" in degraded[0]["text"] and degraded[0]["citations"]
         s["processes"]["actions"] = subprocess.Popen(
-            [str(APP_PY), "-m", "actions.serve", "--actions", "actions", "--port", str(s["ports"]["actions"])],
-            cwd=ROOT, env=s["env"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            actions_command(s["ports"]["actions"]), cwd=ROOT, env=s["env"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(f"{s['actions']}/health", s["processes"]["actions"])
         back = back_within(30, lambda: ask(base, "ad-1", "那需要什么条件"))
         assert "对话服务暂时不可用" not in back[0]["text"] and back[0]["citations"]

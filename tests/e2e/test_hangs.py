@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from benchmarks.load_mix import wechat_request
+from knowledge.texts import DEGRADED_NOTICE as NOTICE
 from server.config import Settings
-from server.fallback import NOTICE
 from tests.e2e.conftest import WECHAT_TOKEN, free_port, gateway_process, stack
 
 pytestmark = pytest.mark.integration

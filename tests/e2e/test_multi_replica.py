@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from server.dialogue import RasaDialogue
-from tests.e2e.conftest import ROOT, free_port, rasa_command, stack, stop_all, wait_for
+from server.launcher import rasa_command
+from tests.e2e.conftest import ROOT, free_port, stack, stop_all, wait_for
 from tests.e2e.services import postgres, psql, redis
 
 pytestmark = pytest.mark.integration

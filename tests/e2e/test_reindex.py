@@ -11,7 +11,7 @@ import pytest
 
 from knowledge.config import KnowledgeSettings
 from knowledge.index import build
-from server.launcher import APP_PY
+from server.launcher import APP_PY, gateway_command
 from tests.conftest import OFFICIAL, SCRAPE, copy_sources
 from tests.e2e.conftest import ROOT, free_port, stop_all, wait_for
 
@@ -36,8 +36,7 @@ def test_reindex_while_serving_swaps_atomically(tmp_path, embedder):
            "KNOWLEDGE_SOURCES_DIR": str(sources), "POLICY_RATE_LIMIT_PER_MINUTE": "1000000"}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    gateway = subprocess.Popen([str(APP_PY), "-m", "uvicorn", "--factory", "server.main:app_from_env", "--port", str(port),
-                                "--ws", "none"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    gateway = subprocess.Popen(gateway_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stop, outcomes = threading.Event(), []
     try:
         wait_for(f"{base}/healthz", gateway)

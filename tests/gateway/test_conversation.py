@@ -5,7 +5,8 @@ import asyncio
 import pytest
 
 from actions import store
-from server.conversation import ASK_CHINESE, WAITING, converse
+from knowledge.texts import ASK_CHINESE, WAITING
+from server.conversation import converse
 from server.dialogue import BotMessage
 
 

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from knowledge.config import ROOT
+from knowledge.evaluate import load_questions
 
 pytestmark = pytest.mark.integration
 
@@ -54,9 +55,27 @@ def test_missing_index_is_reported(tmp_path, built_settings):
 
 
 def test_eval_prints_ours_and_both_baselines(built_settings):
-    out = run(["eval", str(ROOT / "benchmarks" / "questions.yaml")], built_settings)
+    questions = ROOT / "benchmarks" / "questions.yaml"
+    out = run(["eval", str(questions)], built_settings)
     assert out.returncode == 0, out.stderr
-    assert "hybrid (this system)" in out.stdout and "BM25 over raw paragraphs" in out.stdout and "dense over raw sentences" in out.stdout
+    loaded = load_questions(questions)
+    assert f"{len(loaded.cases)} questions, {len(loaded.out_of_scope)} out of scope" in out.stdout
+    rows = markdown_rows(out.stdout)
+    assert [r["system"] for r in rows] == ["hybrid (this system)", "baseline: BM25 over raw paragraphs",
+                                           "baseline: dense over raw sentences"]
+    for r in rows:
+        assert 0 <= float(r["hit@1"]) <= float(r["hit@3"]) <= float(r["hit@5"]) <= 1 and 0 <= float(r["MRR"]) <= 1, r
+    ours, *baselines = rows
+    assert all(float(ours["hit@5"]) > float(b["hit@5"]) and float(ours["MRR"]) > float(b["MRR"]) for b in baselines), rows
+    assert 0 <= float(ours["answered"]) <= 1 and 0 <= float(ours["OOS refused"]) <= 1
+    assert int(ours["max cite"]) <= 300  # a clause, never a whole paragraph, is quoted
+
+
+def markdown_rows(text: str) -> list[dict]:
+    """The eval's output → its Markdown table as {column: cell} rows."""
+    lines = [line for line in text.splitlines() if line.startswith("|") and not line.startswith("|---")]
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines]
+    return [dict(zip(cells[0], row, strict=True)) for row in cells[1:]]
 
 
 def test_build_report_strict_and_documents_listing(tmp_path):
