@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import render
 from knowledge import regions
-from knowledge.answer import HOTLINE
+from knowledge.texts import HOTLINE
 
 REGION_PAYLOAD = "/inform_region"
 ASK = "不同地区的规定不一样。请问您在哪个省或城市？请点下面的按钮，或直接告诉我，例如「我在佛山」。"

@@ -22,6 +22,7 @@ OUT_OF_SCOPE = ("抱歉，这个问题不在我能回答的范围内。我只能
                 f"社保参保、培训等问题。其他事项请拨打 {GOV_HOTLINE} 政务服务热线或 {HOTLINE}，也可以转人工。")
 
 # the gateway: one turn (server/conversation.py, routes/chat.py), degraded mode (server/fallback.py)
+POINTER_EXAMPLE = f"请咨询当地住房公积金管理中心，或拨打 {GOV_HOTLINE} 政务服务热线。"  # the console's example of a "not covered" pointer
 EMPTY_MESSAGE = "请输入您要咨询的问题。"
 ASK_CHINESE = ("抱歉，这段文字我没能看懂。请用中文描述您的问题（政策名称也可以用拼音），"
                "例如「创业担保贷款怎么申请」「应届毕业生能领什么补贴」。")

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from actions import curation, gaps
 from knowledge.gaps import report
 from knowledge.links import LINK, UNCOVERED, review_reason
+from knowledge.texts import POINTER_EXAMPLE
 from server.deps import EditorDep, RetrieverDep, StaffOnly
 from server.privacy import mask
 
@@ -25,7 +26,7 @@ class CurationIn(BaseModel):
     kind: Literal["link", "uncovered"] = Field(description="link：关联条款；uncovered：标记为不在文件范围内")
     questions: Annotated[list[Question], Field(min_length=1, max_length=200, description="这一组群众的问题")]
     clause_id: Annotated[str, Field(max_length=200)] = ""
-    pointer: Annotated[str, Field(max_length=300, description="助手改为告诉群众的去处，如 12345 或当地住房公积金管理中心")] = ""
+    pointer: Annotated[str, Field(max_length=300, description=f"助手改为告诉群众的去处，如：{POINTER_EXAMPLE}")] = ""
 
 
 class CurationPatch(BaseModel):
@@ -122,7 +123,7 @@ def _questions(questions: list[str]) -> list[str]:
 def _pointer(pointer: str) -> str:
     """A "not covered" mark's pointer → stripped (422 when empty: the citizen must be told where to turn)."""
     if not pointer.strip():
-        raise HTTPException(422, "请填写转介说明，例如「请咨询当地住房公积金管理中心，或拨打 12345 政务服务热线。」")
+        raise HTTPException(422, f"请填写转介说明，例如「{POINTER_EXAMPLE}」")
     return pointer.strip()
 
 

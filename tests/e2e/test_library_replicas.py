@@ -14,7 +14,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from server.launcher import APP_PY
+from server.launcher import actions_command
 from tests.e2e.conftest import ROOT, gateway_process, stop_all, wait_for
 from tests.e2e.services import free_port, postgres, psql
 from tests.unit.formats.make_files import docx_file
@@ -35,7 +35,7 @@ def action_server(work: Path, name: str, env: dict) -> tuple[subprocess.Popen, s
     """An action server with an index folder of its own → (process, URL)."""
     port = free_port()
     log = open(work / f"{name}.log", "w")
-    process = subprocess.Popen([str(APP_PY), "-m", "actions.serve", "--actions", "actions", "--port", str(port)], cwd=ROOT,
+    process = subprocess.Popen(actions_command(port), cwd=ROOT,
                                env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"
 
