@@ -40,7 +40,9 @@ from server.launcher import ROOT, TRACKER_DB
 FORMAT = 1
 MANIFEST = "manifest.json"
 DEFAULTS = {"TRACKER_DB": str(TRACKER_DB)}  # what the launcher sets when the environment does not
-SETTINGS = {"tracker": "TRACKER_DB", "records": "ACTIONS_DB_PATH", "sources": "KNOWLEDGE_SOURCES_DIR"}  # store → its setting
+SETTINGS = {"tracker": "TRACKER_DB", "records": "ACTIONS_DB_PATH", "sources": "KNOWLEDGE_SOURCES_DIR",  # store → its setting
+            "library": "KNOWLEDGE_LIBRARY_DIR", "library_files": "KNOWLEDGE_LIBRARY_DIR"}
+OPTIONAL = ("library", "library_files")  # absent until staff upload a first document
 
 
 class BackupError(RuntimeError):
@@ -74,13 +76,17 @@ class Stores:
     tracker: Path | Postgres
     records: Path
     sources: Path
+    library: Path  # the console's document library: uploads, metadata and change log (SQLite)
+    library_files: Path  # its published files, built beside the sources
 
 
 def configured() -> Stores:
     """The environment → the stores the services use."""
     endpoints = Path(os.environ.get("RASA_ENDPOINTS") or ROOT / "bot" / "endpoints.yml")
     endpoints = endpoints if endpoints.is_absolute() else ROOT / endpoints
-    return Stores(tracker=_tracker_store(endpoints), records=store.db_path(), sources=KnowledgeSettings().sources_dir)
+    knowledge = KnowledgeSettings()
+    return Stores(tracker=_tracker_store(endpoints), records=store.db_path(), sources=knowledge.sources_dir,
+                  library=knowledge.library_dir / "library.db", library_files=knowledge.library_sources)
 
 
 def _tracker_store(endpoints: Path) -> Path | Postgres:
@@ -144,11 +150,14 @@ def _dump_all(stores: Stores, work: Path, skip_missing: bool) -> dict:
     entries = {}
     for name, dump in (("tracker", lambda: _dump_tracker(stores.tracker, work)),
                        ("records", lambda: _dump_sqlite(stores.records, work, "records.db", SETTINGS["records"])),
-                       ("sources", lambda: _dump_folder(stores.sources, work, SETTINGS["sources"]))):
+                       ("sources", lambda: _dump_folder(stores.sources, work, SETTINGS["sources"])),
+                       ("library", lambda: _dump_sqlite(stores.library, work, "library.db", SETTINGS["library"])),
+                       ("library_files", lambda: _dump_folder(stores.library_files, work, SETTINGS["library_files"],
+                                                              "library-files"))):
         try:
             entries[name] = dump()
         except FileNotFoundError as exc:
-            if not skip_missing:
+            if not skip_missing and name not in OPTIONAL:
                 raise BackupError(f"{exc} (--skip-missing backs up the other stores)") from exc
             entries[name] = {"kind": "missing", "source": str(exc)}
     return entries
@@ -182,17 +191,17 @@ def _dump_postgres(pg: Postgres, work: Path) -> dict:
     return {"kind": "postgresql", "source": str(pg), "setting": "TRACKER_DB_*", "files": {name: _sha256(work / name)}}
 
 
-def _dump_folder(source: Path, work: Path, setting: str) -> dict:
-    """The document library → a copy of every file under sources/ and its entry."""
+def _dump_folder(source: Path, work: Path, setting: str, folder: str = "sources") -> dict:
+    """A folder of documents → a copy of every file under work/folder and its entry."""
     if not source.is_dir():
         raise FileNotFoundError(f"{source} ({setting}) is not a folder")
     files = {}
     for path in sorted(p for p in source.rglob("*") if p.is_file()):
-        relative = Path("sources") / path.relative_to(source)
+        relative = Path(folder) / path.relative_to(source)
         (work / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, work / relative)
         files[relative.as_posix()] = _sha256(work / relative)
-    return {"kind": "folder", "source": str(source), "setting": setting, "files": files}
+    return {"kind": "folder", "source": str(source), "setting": setting, "folder": folder, "files": files}
 
 
 # ---------------------------------------------------------------- restore
@@ -217,7 +226,7 @@ def restore(source: Path, force: bool = False) -> tuple[dict, dict[str, str]]:
         elif entry["kind"] == "sqlite":
             _restore_sqlite(source / next(iter(entry["files"])), target, name)
         else:
-            _restore_folder(source / "sources", target)
+            _restore_folder(source / entry.get("folder", "sources"), target)
     return manifest, {name: str(target) for name, _, target in plan}
 
 

@@ -1,5 +1,5 @@
 """Backup → lose everything → restore into fresh places: every conversation (through Rasa's own tracker
-store API, on SQLite and on a real PostgreSQL), handoff, feedback row and library file comes back."""
+store API, on SQLite and on a real PostgreSQL), handoff, feedback row, library file and console upload comes back."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from actions import store
+from knowledge.config import KnowledgeSettings
+from knowledge.library.store import LibraryStore
 from server.launcher import APP_PY, ROOT
 from tests.e2e.services import postgres, psql
 
@@ -32,7 +34,8 @@ def site(folder: Path, **extra: str) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     return {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "RASA_ENDPOINTS": str(ROOT / "bot" / "endpoints.yml"),
             "TRACKER_DB": str(folder / "tracker.db"), "ACTIONS_DB_PATH": str(folder / "assistant.db"),
-            "KNOWLEDGE_SOURCES_DIR": str(folder / "policies"), "ACTION_ENDPOINT_URL": "http://127.0.0.1:9/webhook", **extra}
+            "KNOWLEDGE_SOURCES_DIR": str(folder / "policies"), "KNOWLEDGE_LIBRARY_DIR": str(folder / "library"),
+            "ACTION_ENDPOINT_URL": "http://127.0.0.1:9/webhook", **extra}
 
 
 def rasa_trackers(env: dict, *args: str) -> str:
@@ -67,7 +70,18 @@ def populate(env: dict, monkeypatch) -> dict:
     shutil.copytree(ROOT / "data" / "policies", library)
     (library / "notes").mkdir()
     (library / "notes" / "yuefu-2017-101.meta.json").write_text('{"生效": "2017-06-01"}', "utf-8")  # a sidecar
+    uploads = LibraryStore(KnowledgeSettings(library_dir=Path(env["KNOWLEDGE_LIBRARY_DIR"])))  # the console's library
+    uploads.add_entry("女职工劳动保护特别规定.txt", "0" * 64, "第一条 为了减少和解决女职工在劳动中因生理特点造成的特殊困难".encode(), "li")
+    published = Path(env["KNOWLEDGE_LIBRARY_DIR"]) / "sources"
+    published.mkdir()
+    (published / "library-1.txt").write_text("第一条 为了减少和解决女职工在劳动中因生理特点造成的特殊困难", "utf-8")
     return records()
+
+
+def uploads(env: dict) -> list[tuple]:
+    """The console library's entries (name, who, bytes) in the library folder env names."""
+    entries = LibraryStore(KnowledgeSettings(library_dir=Path(env["KNOWLEDGE_LIBRARY_DIR"]))).entries(with_data=True)
+    return [(e.name, e.uploaded_by, e.data) for e in entries]
 
 
 def library(folder: Path) -> dict[str, bytes]:
@@ -77,6 +91,8 @@ def library(folder: Path) -> dict[str, bytes]:
 def test_sqlite_backup_wipe_and_restore_into_fresh_folders(tmp_path, monkeypatch):
     old = site(tmp_path / "old")
     written, files = populate(old, monkeypatch), library(Path(old["KNOWLEDGE_SOURCES_DIR"]))
+    written_uploads, published = uploads(old), library(Path(old["KNOWLEDGE_LIBRARY_DIR"]) / "sources")
+    assert written_uploads and published
     done = backup(old, "create", str(tmp_path / "backup"))
     assert done.returncode == 0, done.stderr
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text("utf-8"))
@@ -96,6 +112,7 @@ def test_sqlite_backup_wipe_and_restore_into_fresh_folders(tmp_path, monkeypatch
     monkeypatch.setenv("ACTIONS_DB_PATH", new["ACTIONS_DB_PATH"])
     assert records() == written
     assert library(Path(new["KNOWLEDGE_SOURCES_DIR"])) == files
+    assert uploads(new) == written_uploads and library(Path(new["KNOWLEDGE_LIBRARY_DIR"]) / "sources") == published
 
 
 @pytest.mark.stack  # starts a real PostgreSQL server
