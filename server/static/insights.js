@@ -25,17 +25,7 @@
     return document.getElementById(id);
   }
 
-  /** createElement with a class name and optional text (set via textContent). */
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  function str(v) {
-    return typeof v === "string" ? v : typeof v === "number" ? String(v) : "";
-  }
+  const { el, str } = window.PaStaff; // staff.js's DOM and text helpers (loaded first)
 
   function num(v) {
     return typeof v === "number" && isFinite(v) ? v : 0;

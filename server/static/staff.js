@@ -620,7 +620,8 @@
     showApp();
   }
 
-  /** What handoff.js shares: the authenticated fetch, DOM and text helpers, and searching a question. */
+  /** What the other console views (handoff.js, insights.js, gaps.js) share: the authenticated fetch, DOM and text
+   * helpers, and searching a question. */
   window.PaStaff = Object.freeze({
     api,
     el,
