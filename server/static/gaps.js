@@ -7,13 +7,12 @@
  * (POST/PATCH/DELETE /api/staff/curations); every link and mark is listed with who changed it
  * and when, and flagged when its clause changed.
  *
- * Uses the token staff.js keeps in sessionStorage. Security: server data enters the page via
+ * Calls the API through staff.js's signed-in fetch (window.PaStaff). Security: server data enters the page via
  * textContent only; element sizes via the CSSOM (the page's CSP forbids style attributes).
  */
 (function () {
   "use strict";
 
-  const KEY_TOKEN = "pa-staff-token";
   const DEFAULT_POINTER = "请咨询当地相关部门，或拨打 12345 政务服务热线。";
   const KINDS = { refused: "未能回答", feedback: "差评", handoff: "转人工" };
   const CHANNELS = { web: "网页", wechat: "公众号", wecom: "企业微信" };
@@ -40,41 +39,12 @@
     return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
   }
 
-  function token() {
-    try {
-      return window.sessionStorage.getItem(KEY_TOKEN);
-    } catch (e) {
-      return null;
-    }
+  /** fetch JSON with the staff token → {ok, status, data}; never throws (staff.js's fetch). */
+  function api(path, options = {}) {
+    return window.PaStaff.api(path, { ...options, auth: true });
   }
 
-  /** fetch JSON with the staff token → {ok, status, data}; never throws. */
-  async function api(path, { method = "GET", body } = {}) {
-    const headers = { Accept: "application/json", Authorization: `Bearer ${token() || ""}` };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    try {
-      const res = await fetch(path, { method, headers, cache: "no-store",
-        body: body === undefined ? undefined : JSON.stringify(body) });
-      let data = null;
-      try {
-        data = await res.json();
-      } catch (e) {
-        data = null;
-      }
-      return { ok: res.ok, status: res.status, data };
-    } catch (e) {
-      return { ok: false, status: 0, data: null };
-    }
-  }
-
-  /** A failed response → a Chinese sentence. */
-  function problem(res) {
-    if (res.status === 0) return "网络异常，请检查连接后重试。";
-    if (res.status === 401) return "登录已失效，请重新登录。";
-    if (res.status === 403) return "此操作需要编辑权限（editor 角色）。";
-    if (res.data && typeof res.data.detail === "string") return res.data.detail;
-    return `服务暂时不可用（${res.status}），请稍后再试。`;
-  }
+  const problem = window.PaStaff.errorText; // a failed response → a Chinese sentence
 
   function say(text, isError) {
     const status = $("gaps-status");

@@ -121,6 +121,7 @@
     const detail = res.data && typeof res.data.detail === "string" ? res.data.detail : "";
     if (res.status === 0) return "网络异常，请检查连接后重试。";
     if (res.status === 401) return "令牌无效";
+    if (res.status === 403) return "此操作需要编辑权限（editor 角色）。";
     if (res.status === 429) return "请求太频繁了，请稍等片刻再试。";
     if (res.status === 413) return "内容过长，请精简后再试。";
     if (detail) return detail;
