@@ -16,6 +16,7 @@ from knowledge.links import LINK, UNCOVERED, review_reason
 from knowledge.texts import POINTER_EXAMPLE
 from server.deps import EditorDep, RetrieverDep, StaffOnly
 from server.privacy import mask
+from server.routes.gaps_models import CurationChange, CurationId, CurationRemoved, CurationRow, GapReport
 
 router = APIRouter(prefix="/api/staff", tags=["gaps"], dependencies=[StaffOnly])
 
@@ -35,7 +36,7 @@ class CurationPatch(BaseModel):
     pointer: Annotated[str, Field(min_length=1, max_length=300)] | None = None
 
 
-@router.get("/gaps")
+@router.get("/gaps", response_model=GapReport)
 async def gap_groups(retriever: RetrieverDep, days: Annotated[int, Query(ge=1, le=90)] = 30) -> dict:
     """→ {"groups": gap groups of the last `days` days, newest first; "curations": links and marks with review flags}."""
     records = await asyncio.to_thread(gaps.records, time.time() - days * 86400)
@@ -45,19 +46,19 @@ async def gap_groups(retriever: RetrieverDep, days: Annotated[int, Query(ge=1, l
     return {"groups": groups, "curations": await asyncio.to_thread(_listed, retriever)}
 
 
-@router.get("/curations")
+@router.get("/curations", response_model=list[CurationRow])
 async def curations(retriever: RetrieverDep) -> list[dict]:
     """→ every link and mark, newest change first, with its history and why it needs review ('' when fine)."""
     return await asyncio.to_thread(_listed, retriever)
 
 
-@router.get("/curations/history")
+@router.get("/curations/history", response_model=list[CurationChange])
 def changes() -> list[dict]:
     """→ the latest changes to links and marks, removed ones included, newest first."""
     return curation.history()
 
 
-@router.post("/curations", status_code=201)
+@router.post("/curations", status_code=201, response_model=CurationId)
 def create(body: CurationIn, account: EditorDep, retriever: RetrieverDep) -> dict:
     """A group's questions → a new link (to a clause of the current index) or "not covered" mark → its id."""
     questions = _questions(body.questions)
@@ -69,7 +70,7 @@ def create(body: CurationIn, account: EditorDep, retriever: RetrieverDep) -> dic
     return {"id": new}
 
 
-@router.patch("/curations/{curation_id}")
+@router.patch("/curations/{curation_id}", response_model=CurationId)
 def edit(curation_id: int, body: CurationPatch, account: EditorDep, retriever: RetrieverDep) -> dict:
     """Change a link's clause (re-reviewed: its text is taken anew), a mark's pointer, or the questions; 404 if none."""
     current = {c["id"]: c for c in curation.listing()}.get(curation_id)
@@ -91,7 +92,7 @@ def edit(curation_id: int, body: CurationPatch, account: EditorDep, retriever: R
     return {"id": curation_id}
 
 
-@router.delete("/curations/{curation_id}")
+@router.delete("/curations/{curation_id}", response_model=CurationRemoved)
 def delete(curation_id: int, account: EditorDep) -> dict:
     """Remove a link or mark (its history stays); 404 if none."""
     if not curation.remove(curation_id, account.name):

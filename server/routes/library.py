@@ -15,6 +15,7 @@ from knowledge.library.preview import UploadRefused
 from knowledge.library.publish import Library, PublishFailed
 from knowledge.library.store import Conflict
 from server.deps import EditorDep, RetrieverDep, SettingsDep, StaffOnly
+from server.routes.library_models import ChangeResult, DocumentTree, EntryPreview, LibraryChange, LibraryListing
 
 PREFIX = "/api/library"
 UPLOAD_PATH = f"{PREFIX}/uploads"
@@ -44,20 +45,20 @@ class MetaChange(Change):
     superseded_by: str | None = Field(None, description="替代它的文件 doc_id")
 
 
-@router.get("")
+@router.get("", response_model=LibraryListing)
 def listing(library: LibraryDep, retriever: RetrieverDep) -> dict:
     """→ {"version", "documents" (every document served, shipped or uploaded), "entries" (uploads)}."""
     index = retriever.index
     return library.listing(index.documents, index.clauses)
 
 
-@router.get("/changes")
+@router.get("/changes", response_model=list[LibraryChange])
 def changes(library: LibraryDep) -> list[dict]:
     """→ the change log, newest first: who, when, what, before/after, undone by which change."""
     return library.store.changes()
 
 
-@router.get("/documents/{doc_id}/tree")
+@router.get("/documents/{doc_id}/tree", response_model=DocumentTree)
 def document_tree(doc_id: str, retriever: RetrieverDep) -> dict:
     """A served document → its metadata and clause tree; 404 when it is not served."""
     from knowledge.library.diff import tree
@@ -68,7 +69,7 @@ def document_tree(doc_id: str, retriever: RetrieverDep) -> dict:
     return index.by_id[doc_id].to_dict() | {"tree": tree([c for c in index.clauses if c.doc_id == doc_id])}
 
 
-@router.post("/uploads")
+@router.post("/uploads", response_model=EntryPreview, response_model_exclude_unset=True)
 async def upload(request: Request, account: EditorDep, library: LibraryDep, retriever: RetrieverDep, settings: SettingsDep,
                  name: Annotated[str, Query(max_length=300, description="原文件名，如 某某条例.docx")]) -> dict:
     """A file's bytes (body) and name → a draft entry with its preview (metadata, clause tree, warnings,
@@ -82,33 +83,33 @@ async def upload(request: Request, account: EditorDep, library: LibraryDep, retr
     return await asyncio.to_thread(library.entry_preview, entry.id, index.documents, index.clauses)
 
 
-@router.get("/entries/{entry_id}")
+@router.get("/entries/{entry_id}", response_model=EntryPreview, response_model_exclude_unset=True)
 def entry(entry_id: int, library: LibraryDep, retriever: RetrieverDep) -> dict:
     """An uploaded entry → its state and preview."""
     index = retriever.index
     return _run(library.entry_preview, entry_id, index.documents, index.clauses)
 
 
-@router.post("/entries/{entry_id}/publish")
+@router.post("/entries/{entry_id}/publish", response_model=ChangeResult)
 def publish(entry_id: int, body: Change, account: EditorDep, library: LibraryDep, retriever: RetrieverDep) -> dict:
     """A draft → published: the index is rebuilt with it and swapped live (409 when the library changed)."""
     return _changed(retriever, _run(library.publish, entry_id, body.base_version, account.name))
 
 
-@router.post("/entries/{entry_id}/withdraw")
+@router.post("/entries/{entry_id}/withdraw", response_model=ChangeResult)
 def withdraw(entry_id: int, body: Change, account: EditorDep, library: LibraryDep, retriever: RetrieverDep) -> dict:
     """A published entry → withdrawn and rebuilt without it."""
     return _changed(retriever, _run(library.withdraw, entry_id, body.base_version, account.name))
 
 
-@router.post("/entries/{entry_id}/meta")
+@router.post("/entries/{entry_id}/meta", response_model=ChangeResult)
 def edit(entry_id: int, body: MetaChange, account: EditorDep, library: LibraryDep, retriever: RetrieverDep) -> dict:
     """New status / region / superseded_by for an entry (live at once when it is published)."""
     meta = body.model_dump(exclude={"base_version"}, exclude_none=True)
     return _changed(retriever, _run(library.edit, entry_id, meta, body.base_version, account.name))
 
 
-@router.post("/changes/{change_id}/undo")
+@router.post("/changes/{change_id}/undo", response_model=ChangeResult)
 def undo(change_id: int, body: Change, account: EditorDep, library: LibraryDep, retriever: RetrieverDep) -> dict:
     """A logged change → undone (the entry as it was before it), itself logged."""
     return _changed(retriever, _run(library.undo, change_id, body.base_version, account.name))
