@@ -44,8 +44,8 @@ def report(records: list[dict], retriever, curator: Curator, days: int = 14, tod
     if not records:
         return []
     texts = list(dict.fromkeys(r["text"] for r in records))
-    vectors, searched, evidence = _analysed(texts, retriever)
-    matches = dict(zip(texts, curator.nearest(searched, retriever), strict=True))
+    vectors, evidence = _analysed(texts, retriever)
+    matches = dict(zip(texts, curator.nearest(vectors, retriever), strict=True))  # links match the cleaned question
     row_of = {t: i for i, t in enumerate(texts)}
     groups = []
     for rows in cluster(vectors):
@@ -76,9 +76,9 @@ def _group(records, texts, vectors, row_of, evidence, matches, days, today) -> d
     }
 
 
-def _analysed(texts: list[str], retriever) -> tuple[np.ndarray, np.ndarray, list[list[dict]]]:
-    """Texts → their unit vectors for grouping, their vectors as searched (for curations) and retrieval's top
-    clauses (cached per index build: a view re-reads few texts)."""
+def _analysed(texts: list[str], retriever) -> tuple[np.ndarray, list[list[dict]]]:
+    """Texts → their unit vectors (cleaned question: for grouping and for curations) and retrieval's top clauses
+    (cached per index build: a view re-reads few texts)."""
     key = retriever.index.key
     missing = [t for t in texts if (key, t) not in _cache]
     if missing:
@@ -88,10 +88,9 @@ def _analysed(texts: list[str], retriever) -> tuple[np.ndarray, np.ndarray, list
         for text, vector, result in zip(missing, vectors, retriever.search_many(missing, EVIDENCE_DEPTH), strict=True):
             top = [{"clause_id": h.clause.clause_id, "doc_title": h.doc_title, "path": h.clause.path,
                     "text": h.clause.text, "score": round(h.score, 4)} for h in result.hits]
-            searched = result.vector if result.vector is not None else np.zeros_like(vector)  # no content: matches nothing
-            _cache[(key, text)] = (vector, searched, top)
+            _cache[(key, text)] = (vector, top)
     cached = [_cache[(key, t)] for t in texts]
-    return np.stack([c[0] for c in cached]), np.stack([c[1] for c in cached]), [c[2] for c in cached]
+    return np.stack([c[0] for c in cached]), [c[1] for c in cached]
 
 
 def _clauses(evidence: list[list[dict]], keep: int = 5) -> list[dict]:
