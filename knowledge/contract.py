@@ -73,6 +73,7 @@ class Message(BaseModel):
     waiting: bool | None = None  # the conversation waits for staff (the waiting notice)
     degraded: bool | None = None  # answered from retrieval while the dialogue is down
     kind: str | None = None  # clarify, benefits, handoff, complaint, waiting, … (what the message is)
+    clarify: str | None = None  # a clarify question: what it asks for (region, …)
 
     @classmethod
     def build(cls, text: str, citations: list | None = None, buttons: list | None = None, **flags: Any) -> "Message":
