@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from knowledge.config import KnowledgeSettings
 from knowledge.errors import SettingError
@@ -51,9 +52,9 @@ class Entry:
     size: int
     uploaded_by: str
     uploaded_at: str
-    state: str
-    meta: dict = field(default_factory=dict)
-    data: bytes = b""
+    state: str  # draft, published, withdrawn, discarded
+    meta: dict[str, Any] = field(default_factory=dict)  # metadata overrides: status, region, superseded_by
+    data: bytes = b""  # the file itself: stored, never sent (to_dict and the API's Entry leave it out)
 
     def snapshot(self) -> dict:
         """→ what a change alters and an undo restores: state and metadata."""

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, get_type_hints
 
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 
+from knowledge.library import store
 from knowledge.types import VersionNote
 
 
@@ -34,17 +36,22 @@ class ListedDocument(DocumentMeta):
     entry_id: int | None = None
 
 
-class Entry(BaseModel):
-    """An uploaded file without its bytes (knowledge/library/store.py:Entry.to_dict)."""
+def _model_of(cls: type, doc: str, exclude: frozenset[str] = frozenset()) -> type[BaseModel]:
+    """A dataclass → a pydantic model with its fields (but `exclude`), so a field is declared once."""
+    hints = get_type_hints(cls)
+    fields = {f.name: (hints[f.name], _default(f)) for f in dataclasses.fields(cls) if f.name not in exclude}
+    return create_model(cls.__name__, __doc__=doc, **fields)
 
-    id: int
-    name: str
-    sha256: str
-    size: int
-    uploaded_by: str
-    uploaded_at: str
-    state: str  # draft, published, withdrawn, discarded
-    meta: dict[str, Any] = {}  # metadata overrides: status, region, superseded_by
+
+def _default(f: dataclasses.Field) -> Any:
+    """A dataclass field → its default for pydantic (a factory is called: the schema shows the value)."""
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return ... if f.default is dataclasses.MISSING else f.default
+
+
+Entry = _model_of(store.Entry, "An uploaded file without its bytes (knowledge/library/store.py:Entry.to_dict).",
+                  exclude=frozenset({"data"}))
 
 
 class LibraryListing(BaseModel):
