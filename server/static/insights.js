@@ -11,7 +11,6 @@
 (function () {
   "use strict";
 
-  const KEY_TOKEN = "pa-staff-token"; // staff.js's key
   const API = "/api/staff/insights";
   const PAGE_SIZE = 20;
   const COLORS = { web: "#c8161d", wechat: "#1b9e4b", wecom: "#0b6bcb", all: "#52606d" };
@@ -31,34 +30,12 @@
     return typeof v === "number" && isFinite(v) ? v : 0;
   }
 
-  function token() {
-    try {
-      return window.sessionStorage.getItem(KEY_TOKEN);
-    } catch (e) {
-      return null;
-    }
-  }
-
-  /** GET path with the staff token → {ok, status, data, blob}; 401 signs the console out. Never throws. */
+  /** GET path with the staff token (staff.js's request helper) → {ok, status, data} or, asBlob, {ok, status, blob};
+   * a 401 signs the console out. Never throws. */
   async function get(path, { asBlob = false } = {}) {
-    const headers = { Accept: asBlob ? "text/csv" : "application/json" };
-    const bearer = token();
-    if (bearer) headers.Authorization = `Bearer ${bearer}`;
-    let res;
-    try {
-      res = await fetch(path, { headers, cache: "no-store" });
-    } catch (e) {
-      return { ok: false, status: 0, data: null };
-    }
+    const res = await window.PaStaff.api(path, { auth: true, blob: asBlob });
     if (res.status === 401) $("logout").click(); // staff.js clears the token and shows the login form
-    if (asBlob && res.ok) return { ok: true, status: res.status, blob: await res.blob() };
-    let data = null;
-    try {
-      data = await res.json();
-    } catch (e) {
-      data = null;
-    }
-    return { ok: res.ok, status: res.status, data };
+    return res;
   }
 
   /** A failed response → a Chinese message. */

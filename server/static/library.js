@@ -14,7 +14,6 @@
 (function () {
   "use strict";
 
-  const KEY_TOKEN = "pa-staff-token"; // staff.js keeps the signed-in token here
   const STATUSES = ["现行有效", "已被修订", "已废止"];
   const STATES = { draft: "草稿（未发布）", published: "已发布", withdrawn: "已撤回", discarded: "已放弃" };
   const ACTIONS = { upload: "上传", publish: "发布", edit: "修改元数据", withdraw: "撤回", undo: "撤销" };
@@ -37,32 +36,9 @@
     return b;
   }
 
-  function token() {
-    try {
-      return window.sessionStorage.getItem(KEY_TOKEN);
-    } catch (e) {
-      return null;
-    }
-  }
-
-  /** fetch with the staff token → {ok, status, data}; body: an object (JSON) or a File (raw bytes). */
-  async function call(path, method, body) {
-    const headers = { Accept: "application/json", Authorization: `Bearer ${token() || ""}` };
-    let payload;
-    if (body instanceof Blob) {
-      headers["Content-Type"] = "application/octet-stream";
-      payload = body;
-    } else if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
-      payload = JSON.stringify(body);
-    }
-    try {
-      const res = await fetch(path, { method: method || "GET", headers, body: payload, cache: "no-store" });
-      const data = await res.json().catch(() => null);
-      return { ok: res.ok, status: res.status, data };
-    } catch (e) {
-      return { ok: false, status: 0, data: null };
-    }
+  /** A request with the staff token (staff.js's helper) → {ok, status, data}; body: an object (JSON) or a File. */
+  function call(path, method, body) {
+    return window.PaStaff.api(path, { method: method || "GET", body, auth: true });
   }
 
   function problem(res) {

@@ -89,31 +89,33 @@
   // ---------------------------------------------------------------- API
 
   /**
-   * fetch JSON from the gateway → {ok, status, data}; status 0 means a network error.
-   * `auth` adds the staff token as a Bearer header. Never throws.
+   * fetch from the gateway → {ok, status, data}, or {ok, status, blob} for a successful `blob: true` download;
+   * status 0 means a network error. `body`: an object (sent as JSON), a Blob/File (raw bytes) or FormData
+   * (multipart). `auth` adds the staff token as a Bearer header. Never throws.
    */
-  async function api(path, { method = "GET", body, auth = false, token } = {}) {
-    const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+  async function api(path, { method = "GET", body, auth = false, token, blob = false } = {}) {
+    const headers = { Accept: blob ? "*/*" : "application/json" };
     const bearer = token || state.token;
     if (auth && bearer) headers.Authorization = `Bearer ${bearer}`;
     try {
-      const res = await fetch(path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: "no-store",
-      });
-      let data = null;
-      try {
-        data = await res.json();
-      } catch (e) {
-        data = null;
-      }
+      const res = await fetch(path, { method, headers, body: encode(body, headers), cache: "no-store" });
+      if (blob && res.ok) return { ok: true, status: res.status, blob: await res.blob() };
+      const data = await res.json().catch(() => null);
       return { ok: res.ok, status: res.status, data };
     } catch (e) {
       return { ok: false, status: 0, data: null };
     }
+  }
+
+  /** A request body → what fetch sends, its Content-Type set in `headers` (FormData's is the browser's). */
+  function encode(body, headers) {
+    if (body === undefined || body instanceof FormData) return body;
+    if (body instanceof Blob) {
+      headers["Content-Type"] = "application/octet-stream";
+      return body;
+    }
+    headers["Content-Type"] = "application/json";
+    return JSON.stringify(body);
   }
 
   /** A failed response → a Chinese message for the status line. */
@@ -621,7 +623,7 @@
     showApp();
   }
 
-  /** What the other console views (handoff.js, insights.js, gaps.js) share: the authenticated fetch, DOM and text
+  /** What the other console views (handoff.js, insights.js, gaps.js, library.js) share: the request helper, DOM and text
    * helpers, and searching a question. */
   window.PaStaff = Object.freeze({
     api,
