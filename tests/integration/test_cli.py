@@ -78,15 +78,23 @@ def markdown_rows(text: str) -> list[dict]:
     return [dict(zip(cells[0], row, strict=True)) for row in cells[1:]]
 
 
-def test_build_report_strict_and_documents_listing(tmp_path):
+def test_build_report_strict_and_documents_listing(tmp_path, monkeypatch, capsys):
+    """The build report and listing are the CLI's (main() in-process, the fake embedder: the unit tier); the
+    subprocess entry point is the other tests' (they need the real index)."""
+    from knowledge import __main__ as cli_main, embed
     from tests.conftest import LAWS, copy_sources
+    from tests.doubles import FakeEmbedder
 
     sources = copy_sources(tmp_path, LAWS / "就业促进法-2015-04-24.txt")
     (sources / "recipe.txt").write_text("红烧肉的做法\n\n一、准备材料：五花肉500克。\n", "utf-8")
-    env = {**os.environ, "KNOWLEDGE_INDEX_DIR": str(tmp_path / "index"), "KNOWLEDGE_SOURCES_DIR": str(sources)}
+    monkeypatch.setenv("KNOWLEDGE_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("KNOWLEDGE_SOURCES_DIR", str(sources))
+    monkeypatch.setattr(embed, "Embedder", lambda path=None: FakeEmbedder())
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "knowledge", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+        code = cli_main.main(list(args))
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out.out, out.err)
 
     strict = cli("build", "--strict")
     assert strict.returncode == 1 and "recipe.txt:1: not a policy document" in strict.stderr
