@@ -31,11 +31,11 @@ GENERIC = frozenset(
 
 
 @functools.lru_cache(maxsize=4)
-def _pos(tokenizer):
-    """A knowledge Tokenizer → a part-of-speech tagger sharing its dictionary."""
+def _pos(jieba_tokenizer):
+    """A jieba tokenizer (shared by the retrievers of a process) → a part-of-speech tagger sharing its dictionary."""
     import jieba.posseg
 
-    return jieba.posseg.POSTokenizer(tokenizer._jieba)
+    return jieba.posseg.POSTokenizer(jieba_tokenizer)
 
 
 def key_phrase(question: str) -> str:
@@ -74,8 +74,8 @@ def concepts(question: str, tokenizer, lexicon) -> list[list[str]]:
         if not any(f in groups for f in forms):
             found.append(forms)
     head, tail = rest.split("|", 1)
-    words = list(_pos(tokenizer).cut(head, HMM=False))
-    after = list(_pos(tokenizer).cut(tail, HMM=False))[:1]  # only the verb right after 怎么/如何
+    words = list(_pos(tokenizer._jieba).cut(head, HMM=False))
+    after = list(_pos(tokenizer._jieba).cut(tail, HMM=False))[:1]  # only the verb right after 怎么/如何
     for w in words + [a for a in after if a.flag.startswith("v")]:
         if len(w.word) > 1 and w.flag.startswith(_TAGS) and w.word not in GENERIC and w.word not in groups and not _MODAL.match(w.word):
             found.append([w.word])

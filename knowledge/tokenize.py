@@ -24,14 +24,22 @@ class Tokenizer:
 
     @functools.cached_property
     def _jieba(self):
-        import jieba
-
-        jieba.setLogLevel(60)
-        tokenizer = jieba.Tokenizer()
-        tokenizer.load_userdict(str(self.userdict))
-        return tokenizer
+        stat = self.userdict.stat()
+        return _loaded(self.userdict, stat.st_mtime_ns, stat.st_size)
 
     def tokens(self, text: str) -> list[str]:
         """Text → lower-cased search-mode tokens without stopwords and punctuation."""
         text = unicodedata.normalize("NFKC", text).lower()
         return [t for t in self._jieba.cut_for_search(text) if _KEEP.search(t) and t not in STOPWORDS and t.strip()]
+
+
+@functools.lru_cache(maxsize=2)
+def _loaded(userdict: Path, mtime_ns: int, size: int):
+    """A user dictionary (path and its version) → a jieba tokenizer loaded with it, one per process: loading costs
+    about a second of CPU, and every retriever (an index swap makes a new one) only reads it."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(userdict))
+    return tokenizer
