@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from knowledge.config import ROOT, KnowledgeSettings
 
@@ -47,6 +48,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test with its tier, so `pytest -m unit` runs the fast tier alone."""
     for item in items:
         item.add_marker(getattr(pytest.mark, tier_of(item)))
+
+
+# Property tests (tests/gateway/test_schema_fuzz.py) take their example count from a profile: `pytest -m unit` loads
+# "unit" (fast feedback), every other run — `make test` included — "deep"; `--hypothesis-profile=NAME` overrides.
+settings.register_profile("unit", max_examples=8, deadline=None, derandomize=True, database=None,
+                          suppress_health_check=list(HealthCheck))
+settings.register_profile("deep", settings.get_profile("unit"), max_examples=40)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("hypothesis_profile", None):
+        settings.load_profile("unit" if config.getoption("markexpr") == "unit" else "deep")
 
 
 @pytest.fixture(scope="session")
