@@ -115,7 +115,7 @@ def test_wechat_turns_leave_time_for_the_fallback_within_the_reply_deadline():
 
 
 def test_a_hung_handoff_store_does_not_hold_the_turn(monkeypatch):
-    import time
+    import threading
 
     from server import conversation
     from server.dialogue import BotMessage
@@ -124,8 +124,18 @@ def test_a_hung_handoff_store_does_not_hold_the_turn(monkeypatch):
         async def reply(self, sender_id, text):
             return []
 
+    released = threading.Event()  # the store hangs until the turn has answered without it (no fixed sleep)
+
+    def hung_store(sender):
+        released.wait(30)
+        return ("waiting", None, None)
+
+    def answer(retriever, text):
+        released.set()
+        return BotMessage("检索答复")
+
     monkeypatch.setattr(conversation, "STORE_TIMEOUT_S", 0.1)
-    monkeypatch.setattr(conversation.store, "handoff_state", lambda sender: time.sleep(2) or ("waiting", None, None))
-    monkeypatch.setattr(conversation, "answer_from_retrieval", lambda retriever, text: BotMessage("检索答复"))
+    monkeypatch.setattr(conversation.store, "handoff_state", hung_store)
+    monkeypatch.setattr(conversation, "answer_from_retrieval", answer)
     messages = asyncio.run(conversation.converse(Silent(), None, "web", "u1", "创业担保贷款"))
-    assert [m.text for m in messages] == ["检索答复"]  # not the waiting notice the store would have given after 2 s
+    assert [m.text for m in messages] == ["检索答复"]  # not the waiting notice the store would have given once released

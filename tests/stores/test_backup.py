@@ -59,8 +59,7 @@ def records() -> dict:
 
 def populate(env: dict, monkeypatch) -> dict:
     """Conversations through Rasa, records through actions/store.py, a library with a sidecar → what was written."""
-    for sender, texts in CONVERSATIONS.items():
-        rasa_trackers(env, "write", sender, *texts)
+    rasa_trackers(env, "write", json.dumps(CONVERSATIONS, ensure_ascii=False))
     monkeypatch.setenv("ACTIONS_DB_PATH", env["ACTIONS_DB_PATH"])
     store.add_handoff("wecom:wangwu", "转人工")
     store.resolve_handoff(store.add_handoff("web:3f2a9c", "那要准备什么材料"))
