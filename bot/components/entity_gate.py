@@ -1,0 +1,70 @@
+"""Rasa NLU component: DIET's group/benefit/region entities checked against the NLU vocabulary.
+
+Runs after DIET and before EntitySynonymMapper. The vocabulary is the training data's lookup tables
+(data/nlu/vocabulary.yml and regions.yml, generated from the one vocabulary), stored with the model,
+so there is no second word list; the rules are in bot/components/entity_spans.py.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.entity_spans import Vocabulary
+
+FORMS_FILE = "entity_forms.json"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class LexiconEntityGate(GraphComponent):
+    """Merges, widens or drops DIET's entities of the vocabulary's types (see entity_spans)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"entities": ["group", "benefit", "region"]}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 forms: dict[str, list[str]] | None = None) -> None:
+        self.config, self._storage, self._resource = config, model_storage, resource
+        self.vocabulary = Vocabulary(forms or {})
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> LexiconEntityGate:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> LexiconEntityGate:
+        with model_storage.read_from(resource) as folder:
+            forms = json.loads((folder / FORMS_FILE).read_text("utf-8"))
+        return cls(config, model_storage, resource, forms)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Training data → its lookup tables of the configured entity types, stored with the model.
+        A configured type without a lookup table is a configuration error (nothing could be checked)."""
+        forms = {t["name"]: sorted(t["elements"]) for t in training_data.lookup_tables
+                 if t["name"] in self.config["entities"] and isinstance(t["elements"], list)}
+        missing = sorted(set(self.config["entities"]) - set(forms))
+        if missing:
+            raise ValueError(f"config.yml LexiconEntityGate: no lookup table in data/nlu for entities {missing}")
+        self.vocabulary = Vocabulary(forms)
+        with self._storage.write_to(self._resource) as folder:
+            (folder / FORMS_FILE).write_text(json.dumps(forms, ensure_ascii=False), "utf-8")
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Messages → the same, their entities checked against the vocabulary."""
+        for message in messages:
+            entities = message.get(ENTITIES) or []
+            if entities:
+                message.set(ENTITIES, self.vocabulary.vet(message.get(TEXT) or "", entities), add_to_output=True)
+        return messages
