@@ -29,12 +29,15 @@ class LexiconEntityGate(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"entities": ["group", "benefit", "region"]}
+        # complete: types whose known forms DIET missed are added — groups name people; benefit words such as
+        # 社保/失业保险 also sit inside other terms (社保卡, 失业保险金), regions inside place-like words
+        return {"entities": ["group", "benefit", "region"], "complete": ["group"],
+                "extractor": "DIETClassifier"}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  forms: dict[str, list[str]] | None = None) -> None:
         self.config, self._storage, self._resource = config, model_storage, resource
-        self.vocabulary = Vocabulary(forms or {})
+        self.vocabulary = Vocabulary(forms or {}, config["complete"], config["extractor"])
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -56,7 +59,7 @@ class LexiconEntityGate(GraphComponent):
         missing = sorted(set(self.config["entities"]) - set(forms))
         if missing:
             raise ValueError(f"config.yml LexiconEntityGate: no lookup table in data/nlu for entities {missing}")
-        self.vocabulary = Vocabulary(forms)
+        self.vocabulary = Vocabulary(forms, self.config["complete"], self.config["extractor"])
         with self._storage.write_to(self._resource) as folder:
             (folder / FORMS_FILE).write_text(json.dumps(forms, ensure_ascii=False), "utf-8")
         return self._resource
@@ -64,7 +67,7 @@ class LexiconEntityGate(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         """Messages → the same, their entities checked against the vocabulary."""
         for message in messages:
-            entities = message.get(ENTITIES) or []
-            if entities:
-                message.set(ENTITIES, self.vocabulary.vet(message.get(TEXT) or "", entities), add_to_output=True)
+            text = message.get(TEXT) or ""
+            if text and not text.startswith("/"):  # a button payload carries its own entities
+                message.set(ENTITIES, self.vocabulary.vet(text, message.get(ENTITIES) or []), add_to_output=True)
         return messages

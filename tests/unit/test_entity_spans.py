@@ -10,7 +10,7 @@ from bot.components.entity_spans import Vocabulary
 
 @pytest.fixture(scope="module")
 def vocabulary() -> Vocabulary:
-    return Vocabulary({kind: list(forms) for kind, forms in context._mentions().items()})
+    return Vocabulary({kind: list(forms) for kind, forms in context._mentions().items()}, complete=["group"])
 
 
 def tagged(text: str, *spans: tuple[str, str]) -> list[dict]:
@@ -66,3 +66,11 @@ def test_regions_and_other_entity_types_pass_through(vocabulary):
     other = {"entity": "number", "start": 0, "end": 1, "value": "广"}
     found = vocabulary.vet(text, [other, *tagged(text, ("region", "广州"), ("region", "番禺"), ("group", "骑手"))])
     assert values(found) == [("number", "广"), ("region", "广州"), ("region", "番禺"), ("group", "骑手")]
+
+
+def test_a_known_group_form_missed_by_diet_is_added_and_marked(vocabulary):
+    text = "快递小哥干了2年有哪些保障，社保卡丢了怎么办"
+    found = vocabulary.vet(text, [])
+    assert values(found) == [("group", "快递小哥")]  # benefit words are not completed: 社保 of 社保卡 is no benefit
+    assert found[0]["processors"] == ["LexiconEntityGate"] and (found[0]["start"], found[0]["end"]) == (0, 4)
+    assert vocabulary.vet("我是骑手", tagged("我是骑手", ("group", "骑手"))) == tagged("我是骑手", ("group", "骑手"))
