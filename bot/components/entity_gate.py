@@ -7,25 +7,23 @@ so there is no second word list; the rules are in bot/components/entity_spans.py
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.entity_spans import Vocabulary
-
-FORMS_FILE = "entity_forms.json"
+from bot.components.stored import StoredStateComponent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class LexiconEntityGate(GraphComponent):
+class LexiconEntityGate(StoredStateComponent):
     """Merges, widens or drops DIET's entities of the vocabulary's types (see entity_spans)."""
+
+    STATE_FILE = "entity_forms.json"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -34,22 +32,8 @@ class LexiconEntityGate(GraphComponent):
         return {"entities": ["group", "benefit", "region"], "complete": ["group"],
                 "extractor": "DIETClassifier"}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 forms: dict[str, list[str]] | None = None) -> None:
-        self.config, self._storage, self._resource = config, model_storage, resource
-        self.vocabulary = Vocabulary(forms or {}, config["complete"], config["extractor"])
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> LexiconEntityGate:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> LexiconEntityGate:
-        with model_storage.read_from(resource) as folder:
-            forms = json.loads((folder / FORMS_FILE).read_text("utf-8"))
-        return cls(config, model_storage, resource, forms)
+    def restore(self, state: dict[str, list[str]] | None) -> None:
+        self.vocabulary = Vocabulary(state or {}, self.config["complete"], self.config["extractor"])
 
     def train(self, training_data: TrainingData) -> Resource:
         """Training data → its lookup tables of the configured entity types, stored with the model.
@@ -59,10 +43,7 @@ class LexiconEntityGate(GraphComponent):
         missing = sorted(set(self.config["entities"]) - set(forms))
         if missing:
             raise ValueError(f"config.yml LexiconEntityGate: no lookup table in data/nlu for entities {missing}")
-        self.vocabulary = Vocabulary(forms, self.config["complete"], self.config["extractor"])
-        with self._storage.write_to(self._resource) as folder:
-            (folder / FORMS_FILE).write_text(json.dumps(forms, ensure_ascii=False), "utf-8")
-        return self._resource
+        return self.store(forms)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Messages → the same, their entities checked against the vocabulary."""
