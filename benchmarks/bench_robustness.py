@@ -1,8 +1,9 @@
 """Robustness on messy citizen messages, on demand: benchmarks/robustness.yaml → pass rate per class.
 
-Usage: python benchmarks/bench_robustness.py [--out results/robustness.json] [--class numbers ...]
+Usage: python benchmarks/bench_robustness.py [--out results/robustness.json] [--class numbers ...] [--port-base 8500]
 Builds the index when stale, trains the model when stale, starts the stack (server.launcher) on
-spare ports, then sends every case through the gateway's turn logic in this process (masking +
+spare ports (gateway at --port-base, Rasa +5, actions +55: parallel runs need their own base), then
+sends every case through the gateway's turn logic in this process (masking +
 server.conversation.converse against that Rasa server), so the structured payload is judged.
 Prints per-class pass rates, paraphrase consistency and every failure; writes them as JSON.
 """
@@ -23,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import bench_chat  # noqa: E402 — after the sys.path line, run as a script
 from benchmarks.robustness import load_cases, run_case, small_talk_texts, summary  # noqa: E402
 
-PORTS = {"gateway": 8500, "rasa": 8505, "actions": 8555}
+PORT_OFFSETS = {"gateway": 0, "rasa": 5, "actions": 55}
+PORTS = {name: 8500 + offset for name, offset in PORT_OFFSETS.items()}
 
 
 async def run_all(cases: list[dict], rasa_url: str) -> dict:
@@ -45,7 +47,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "robustness.json")
     parser.add_argument("--class", dest="classes", nargs="*", help="only these classes")
+    parser.add_argument("--port-base", type=int, default=8500, help="gateway port; Rasa +5, actions +55")
     args = parser.parse_args()
+    PORTS.update({name: args.port_base + offset for name, offset in PORT_OFFSETS.items()})
     from knowledge.service import open_retriever
     from server import training
 

@@ -191,11 +191,12 @@ def sentences(text: str) -> list[str]:
 
 def _without_fillers(sentence: str) -> str:
     """「喂喂那个我想问一下就是那个创业贷款啊怎么弄」 → 「创业贷款啊怎么弄」: leading fillers, connectives and greetings,
-    repeatedly; 那个/就是 only after one of them (alone, 「那个补贴怎么申请」 points back to the last answer)."""
-    body = sentence
+    repeatedly; 那个/就是 only after one of them (alone, 「那个补贴怎么申请」 points back to the last answer).
+    A greeting stays where the sentence asks nothing: 「你好呀小助手」 is small talk, 「小助手」 would be a riddle."""
+    body, greeting = sentence, ((_GREETING,) if is_question(sentence) else ())
     while True:
         before = body
-        for pattern in (_FILLER, _CONNECTIVE, _GREETING) + ((_HESITATION,) if body != sentence else ()):
+        for pattern in (_FILLER, _CONNECTIVE, *greeting) + ((_HESITATION,) if body != sentence else ()):
             rest = pattern.sub("", body)
             body = rest if rest.strip(_TERMINATOR) else body
         if body == before:

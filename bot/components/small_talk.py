@@ -12,14 +12,11 @@ training data, so the gate needs no word list of its own.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
@@ -31,44 +28,30 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.stored import StoredStateComponent
+
 _CONTENT = re.compile(r"[\w]")  # letters, digits and CJK; punctuation and emoji do not count
-VOCABULARY_FILE = "small_talk_vocabulary.json"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class SmallTalkGate(GraphComponent):
+class SmallTalkGate(StoredStateComponent):
     """Turns a small-talk prediction for a message that is not small talk into its best other intent."""
+
+    STATE_FILE = "small_talk_vocabulary.json"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"intents": ["greet", "goodbye", "thank", "affirm", "deny"], "max_chars": 12, "min_share": 0.6,
                 "topic_free": ["bot_challenge"]}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 vocabulary: set[str] | None = None) -> None:
-        self.config, self._storage, self._resource = config, model_storage, resource
-        self.vocabulary = vocabulary or set()
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> SmallTalkGate:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> SmallTalkGate:
-        with model_storage.read_from(resource) as folder:
-            vocabulary = set(json.loads((folder / VOCABULARY_FILE).read_text("utf-8")))
-        return cls(config, model_storage, resource, vocabulary)
+    def restore(self, state: list[str] | None) -> None:
+        self.vocabulary = set(state or ())
 
     def train(self, training_data: TrainingData) -> Resource:
         """Small-talk training examples → the set of characters they use, stored with the model."""
         small_talk = set(self.config["intents"])
-        self.vocabulary = {c.lower() for ex in training_data.intent_examples if ex.get(INTENT) in small_talk
-                           for c in _CONTENT.findall(ex.get(TEXT) or "")}
-        with self._storage.write_to(self._resource) as folder:
-            (folder / VOCABULARY_FILE).write_text(json.dumps(sorted(self.vocabulary), ensure_ascii=False), "utf-8")
-        return self._resource
+        return self.store(sorted({c.lower() for ex in training_data.intent_examples if ex.get(INTENT) in small_talk
+                                  for c in _CONTENT.findall(ex.get(TEXT) or "")}))
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Messages → the same, small-talk intents replaced where the message is not small talk."""

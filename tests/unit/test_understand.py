@@ -15,6 +15,8 @@ from knowledge.understand import PLACEHOLDER, questions, read_latin, understand,
     ("额那个退伍的有啥好政策没有", "退伍的有啥好政策没有"),
     ("那个补贴怎么申请", "那个补贴怎么申请"),  # alone, 那个 points back to the last answer
     ("啊我想问下那个稳岗补贴是啥子东西", "稳岗补贴是什么"),
+    ("你好呀小助手", "你好呀小助手"),  # asks nothing: the greeting is the message
+    ("你好，我是退伍军人，有什么补贴", "我是退伍军人，有什么补贴"),
 ])
 def test_cleaned_text(raw, expected):
     assert understand(raw).text == expected
