@@ -38,10 +38,10 @@ UNOFFICIAL_PENALTY = 0.02  # text found only in an unofficial copy ranks below e
 COVERAGE_DEPTH = 3
 CONCEPT_DEPTH = 10  # candidates searched for the question's key concept (knowledge/concepts.py)
 GAP_DEPTH = 4  # answerable looks at how far the best clause stands above the fifth
-# A question naming a document (「就业促进法关于就业歧视是第几条」) ranks that document's clauses above
-# others, and the article it names (「社保法第十六条」) above the rest of that document.
-DOCUMENT_NAMED_BONUS = 0.1
-ARTICLE_NAMED_BONUS = 0.3
+# Ranking features of a (question, candidate clause) pair; the score is their weighted sum, weights in
+# calibration.yaml as `<feature>_weight` (bm25 and coverage keep their historical names), cosine's is 1.
+FEATURES = ("cosine", "bm25", "clause_coverage", "text_coverage", "heading_coverage", "document_cosine",
+            "document_coverage", "document_named", "article_named")
 _ARTICLE_REF = re.compile(r"第([一二三四五六七八九十百零〇]+|\d{1,2})条")
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
@@ -127,6 +127,12 @@ class Calibration:
 
     bm25_weight: float
     clause_coverage_weight: float
+    text_coverage_weight: float
+    heading_coverage_weight: float
+    document_cosine_weight: float
+    document_coverage_weight: float
+    document_named_weight: float
+    article_named_weight: float
     coverage_weight: float
     oov_weight: float
     gap_weight: float
@@ -146,6 +152,10 @@ class Calibration:
                 raise SourceError(str(path), None, f"key {f.name}: a number is required (run benchmarks/calibrate.py)")
             values[f.name] = float(value)
         return cls(**values)
+
+    def ranking_vector(self) -> np.ndarray:
+        """→ the weights of the ranking features, in the order of FEATURES (cosine counts once)."""
+        return np.array([1.0] + [getattr(self, f"{name}_weight") for name in FEATURES[1:]], dtype=np.float64)
 
 
 class Retriever:
@@ -204,10 +214,11 @@ class Retriever:
             results[i] = self._rank(queries[i], clean, vectors[row : row + 1], tokens, k, include_superseded)
         return results
 
-    def _rank(self, query: str, clean: str, vector: np.ndarray, tokens: list[str], k: int, include_superseded: bool) -> SearchResult:
-        """One query (raw and cleaned), its vector and tokens → fused ranking and the answerable decision."""
-        clauses = self.index.clauses
-        n = len(clauses)
+    def candidates(self, clean: str, vector: np.ndarray, tokens: list[str]) -> tuple[list[int], np.ndarray, float]:
+        """A clean query, its vector and tokens → (candidate clause indices, their FEATURES matrix, best cosine).
+
+        Candidates: the dense and BM25 top-N and every clause of an article the question names."""
+        n = len(self.index.clauses)
         dense_scores, dense_ids = self.index.dense.search(vector, min(CANDIDATES, n))
         known = list(dict.fromkeys(t for t in tokens if t in self._vocab))
         keyword = self.index.bm25.get_scores(known) if known else np.zeros(n, dtype=np.float32)
@@ -215,21 +226,21 @@ class Retriever:
         candidates = list(dict.fromkeys([int(i) for i in dense_ids[0] if i >= 0] + [int(i) for i in np.argsort(-keyword)[:CANDIDATES]]
                                         + [i for d in named for a in articles for i in self._articles.get((d, a), [])]))
         dense = {int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0}  # -1: fewer found
-        floor = min(dense.values(), default=0.0)  # candidates outside the dense top-N get the N-th cosine
-        best_kw = float(keyword.max()) if n else 0.0
+        features = self._features(candidates, dense, keyword, self.query_words(clean), named, articles)
+        return candidates, features, float(dense_scores[0][0])
+
+    def _rank(self, query: str, clean: str, vector: np.ndarray, tokens: list[str], k: int, include_superseded: bool) -> SearchResult:
+        """One query (raw and cleaned), its vector and tokens → fused ranking and the answerable decision."""
+        candidates, features, cosine = self.candidates(clean, vector, tokens)
         words = self.query_words(clean)
         cal = self.calibration
-        base = {i: dense.get(i, floor) + cal.bm25_weight * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
-        fused = {
-            i: base[i] + cal.clause_coverage_weight * _coverage(words, self._search_text(i)) - UNOFFICIAL_PENALTY * (not clauses[i].official)
-            + self._named_bonus(clauses[i], named, articles)
-            for i in candidates
-        }
+        fused = dict(zip(candidates, (features @ cal.ranking_vector()).tolist(), strict=True))
+        base = dict(zip(candidates, (features[:, 0] + cal.bm25_weight * features[:, 1]).tolist(), strict=True))
         order = sorted(fused, key=fused.get, reverse=True)
         # the answerable evidence looks at the ranking before word coverage was rewarded
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
         runner_up = fused[order[min(GAP_DEPTH, len(order) - 1)]] if order else 0.0
-        evidence = {"cosine": float(dense_scores[0][0]), "coverage": _coverage(words, top_text), "oov": self._oov(words),
+        evidence = {"cosine": cosine, "coverage": _coverage(words, top_text), "oov": self._oov(words),
                     "gap": fused[order[0]] - runner_up if order else 0.0}
         evidence["confidence"] = confidence(evidence, cal)
         shown = order if include_superseded else [i for i in order if self._in_force[i]]
@@ -270,11 +281,32 @@ class Retriever:
         articles = {f"第{_chinese(int(m)) if m.isdigit() else m}条" for m in _ARTICLE_REF.findall(clean)}
         return named, articles
 
-    def _named_bonus(self, clause, named: set[str], articles: set[str]) -> float:
-        """A clause and what the question names → its ranking bonus."""
-        if clause.doc_id not in named:
-            return 0.0
-        return DOCUMENT_NAMED_BONUS + (ARTICLE_NAMED_BONUS if clause.path and clause.path[-1] in articles else 0.0)
+    def _features(self, candidates: list[int], dense: dict[int, float], keyword: np.ndarray,
+                  words: list[tuple[float, list[str]]], named: set[str], articles: set[str]) -> np.ndarray:
+        """Candidate clause indices and one question's evidence → (candidates, FEATURES) matrix.
+
+        Cosine (candidates outside the dense top-N get the N-th), BM25 over its best, the IDF share of the
+        question's words in the clause with headings and title / in its text alone / in its headings, the
+        best cosine and coverage of the clause's document among the candidates (the right law's
+        neighbouring article shares them: they tell documents apart, text coverage tells articles apart),
+        and whether the question names its document and article."""
+        clauses = self.index.clauses
+        floor = min(dense.values(), default=0.0)
+        best_kw = float(keyword.max()) if len(keyword) else 0.0
+        rows = []
+        for i in candidates:
+            c = clauses[i]
+            rows.append([dense.get(i, floor), float(keyword[i]) / best_kw if best_kw > 0 else 0.0,
+                         _coverage(words, self._search_text(i)), _coverage(words, c.text),
+                         _coverage(words, "".join(c.path[:-1])), 0.0, 0.0, float(c.doc_id in named),
+                         float(c.doc_id in named and bool(c.path) and c.path[-1] in articles)])
+        x = np.array(rows, dtype=np.float64).reshape(len(candidates), len(FEATURES))
+        docs = [clauses[i].doc_id for i in candidates]
+        for d in set(docs):
+            mask = np.array([doc == d for doc in docs])
+            x[mask, 5], x[mask, 6] = x[mask, 0].max(), x[mask, 2].max()
+        x[:, 0] -= UNOFFICIAL_PENALTY * np.array([not clauses[i].official for i in candidates], dtype=np.float64)
+        return x
 
     def _note_replaced(self, result: SearchResult, best: int, score: float) -> None:
         """The best clause came from a version no longer in force → name it and the version that replaced it."""
