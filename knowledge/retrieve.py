@@ -42,6 +42,10 @@ GAP_DEPTH = 4  # answerable looks at how far the best clause stands above the fi
 # calibration.yaml as `<feature>_weight` (bm25 and coverage keep their historical names), cosine's is 1.
 FEATURES = ("cosine", "bm25", "clause_coverage", "text_coverage", "heading_coverage", "document_cosine",
             "document_coverage", "document_named", "article_named")
+# Evidence of one search the answerable rule weighs: the best cosine, word coverage of the top clauses, the
+# share of the question's words no clause uses, the best score's lead over the fifth and over the second,
+# the best score itself and the best clause's ranking features.
+ANSWER_EVIDENCE = ("cosine", "coverage", "oov", "gap", "margin", "score", *(f"top_{name}" for name in FEATURES))
 _ARTICLE_REF = re.compile(r"第([一二三四五六七八九十百零〇]+|\d{1,2})条")
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
@@ -120,10 +124,10 @@ def _respell(m: re.Match) -> str:
 class Calibration:
     """Scoring constants fitted on the tuning sets by benchmarks/calibrate.py.
 
-    Ranking: cosine + bm25_weight·BM25/max + clause_coverage_weight·(IDF share of the question's
-    words the clause contains). answerable ⇔ best cosine + coverage_weight·(that share over the top
-    clauses) − oov_weight·(share of words no clause uses) + gap_weight·(how far the best clause's score
-    stands above the fifth: a question the documents answer singles one clause out) ≥ threshold."""
+    Ranking: the FEATURES of a (question, clause) pair weighted by `<feature>_weight` (cosine's is 1).
+    answerable ⇔ confidence ≥ threshold, where confidence = logistic(answerable_intercept +
+    Σ answerable_<name>·evidence[name]) over ANSWER_EVIDENCE: a logistic regression fitted on the tuning
+    sets' in-scope against out-of-scope questions, its threshold set by a stated out-of-scope budget."""
 
     bm25_weight: float
     clause_coverage_weight: float
@@ -133,9 +137,7 @@ class Calibration:
     document_coverage_weight: float
     document_named_weight: float
     article_named_weight: float
-    coverage_weight: float
-    oov_weight: float
-    gap_weight: float
+    answerable: dict[str, float]  # ANSWER_EVIDENCE names and "intercept" → coefficient
     threshold: float
 
     @classmethod
@@ -145,12 +147,10 @@ class Calibration:
             data = yaml.safe_load(path.read_text("utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise SourceError(str(path), None, f"cannot read the calibration (setting KNOWLEDGE_CALIBRATION): {exc}") from exc
-        values = {}
-        for f in fields(cls):
-            value = data.get(f.name) if isinstance(data, dict) else None
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise SourceError(str(path), None, f"key {f.name}: a number is required (run benchmarks/calibrate.py)")
-            values[f.name] = float(value)
+        data = data if isinstance(data, dict) else {}
+        values = {f.name: _number(path, f.name, data.get(f.name)) for f in fields(cls) if f.name != "answerable"}
+        given = data.get("answerable") if isinstance(data.get("answerable"), dict) else {}
+        values["answerable"] = {k: _number(path, f"answerable.{k}", given.get(k)) for k in ("intercept", *ANSWER_EVIDENCE)}
         return cls(**values)
 
     def ranking_vector(self) -> np.ndarray:
@@ -239,9 +239,7 @@ class Retriever:
         order = sorted(fused, key=fused.get, reverse=True)
         # the answerable evidence looks at the ranking before word coverage was rewarded
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
-        runner_up = fused[order[min(GAP_DEPTH, len(order) - 1)]] if order else 0.0
-        evidence = {"cosine": cosine, "coverage": _coverage(words, top_text), "oov": self._oov(words),
-                    "gap": fused[order[0]] - runner_up if order else 0.0}
+        evidence = self._evidence(candidates, features, fused, order, cosine, _coverage(words, top_text), self._oov(words))
         evidence["confidence"] = confidence(evidence, cal)
         shown = order if include_superseded else [i for i in order if self._in_force[i]]
         key, absent = concepts.check(clean, [self._search_text(i) for i in shown[:CONCEPT_DEPTH]], self.tokenizer, self.lexicon)
@@ -250,6 +248,18 @@ class Retriever:
         if order and shown and order[0] != shown[0]:
             self._note_replaced(result, order[0], fused[order[0]])
         return result
+
+    @staticmethod
+    def _evidence(candidates: list[int], features: np.ndarray, fused: dict[int, float], order: list[int],
+                  cosine: float, coverage: float, oov: float) -> dict[str, float]:
+        """One ranking and its measures → the ANSWER_EVIDENCE values (zeros when nothing was found)."""
+        evidence = dict.fromkeys(ANSWER_EVIDENCE, 0.0) | {"cosine": cosine, "coverage": coverage, "oov": oov}
+        if order:
+            best, top = fused[order[0]], features[candidates.index(order[0])]
+            evidence |= {"score": best, "gap": best - fused[order[min(GAP_DEPTH, len(order) - 1)]],
+                         "margin": best - fused[order[1]] if len(order) > 1 else 0.0,
+                         **{f"top_{name}": float(v) for name, v in zip(FEATURES, top, strict=True)}}
+        return evidence
 
     @functools.cached_property
     def _doc_names(self) -> dict[str, set[str]]:
@@ -353,10 +363,18 @@ class Retriever:
         return sum(w not in self._idf for w in own) / len(own) if own else 1.0
 
 
+def _number(path: Path, key: str, value) -> float:
+    """A calibration value → float; not a number raises SourceError naming the file and key."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SourceError(str(path), None, f"key {key}: a number is required (run benchmarks/calibrate.py)")
+    return float(value)
+
+
 def confidence(evidence: dict[str, float], cal: Calibration) -> float:
-    """Evidence of a search and the calibration → the score compared with cal.threshold."""
-    return (evidence["cosine"] + cal.coverage_weight * evidence["coverage"] - cal.oov_weight * evidence["oov"]
-            + cal.gap_weight * evidence["gap"])
+    """Evidence of a search and the calibration → the probability (0…1) compared with cal.threshold."""
+    weights = cal.answerable
+    z = weights["intercept"] + sum(weights[name] * evidence[name] for name in ANSWER_EVIDENCE)
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 def _coverage(words: list[tuple[float, list[str]]], text: str) -> float:
