@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
+import os
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +14,9 @@ import numpy as np
 from knowledge.errors import KnowledgeError
 
 WHEEL_MODEL = "m3e-small"
+# More texts than this at once is a build (or a batch of stored questions), not a citizen's question: it
+# uses every core whatever the serving thread count (a build from nothing is nearly all embedding).
+BULK_TEXTS = 64
 
 
 def default_model_path() -> Path:
@@ -55,7 +60,23 @@ class Embedder:
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Texts → (n, dim) float32 array of unit vectors."""
-        vectors = self.model.encode(
-            texts, batch_size=32, normalize_embeddings=True, show_progress_bar=progress, convert_to_numpy=True
-        )
+        with self._every_core(len(texts) > BULK_TEXTS):
+            vectors = self.model.encode(
+                texts, batch_size=32, normalize_embeddings=True, show_progress_bar=progress, convert_to_numpy=True
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    @contextlib.contextmanager
+    def _every_core(self, bulk: bool):
+        """bulk → torch uses every core inside the block, then the thread count it had (serving keeps one)."""
+        import torch
+
+        before = torch.get_num_threads()
+        wanted = len(os.sched_getaffinity(0)) if bulk else before
+        if wanted != before:
+            torch.set_num_threads(wanted)
+        try:
+            yield
+        finally:
+            if wanted != before:
+                torch.set_num_threads(before)

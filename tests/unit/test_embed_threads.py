@@ -1,24 +1,30 @@
-"""A serving process encodes questions with the torch threads its settings name (default one)."""
+"""A build encodes with every core; a serving process's question keeps its own thread count."""
 
 from __future__ import annotations
 
-import sys
-import types
+import os
 
-import torch
+import pytest
 
-from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
 
 
-def test_model_load_applies_the_thread_setting(tmp_path, monkeypatch):
+@pytest.fixture
+def embedder(tmp_path):
     (tmp_path / "config.json").write_text("{}")
-    monkeypatch.setitem(sys.modules, "sentence_transformers", types.SimpleNamespace(SentenceTransformer=lambda *a, **k: "model"))
-    before = torch.get_num_threads()
-    try:
-        torch.set_num_threads(2)
-        assert Embedder(tmp_path).model == "model" and torch.get_num_threads() == 2  # 0: torch's default kept
-        assert Embedder(tmp_path, threads=KnowledgeSettings().search_threads).model == "model"
+    return Embedder(tmp_path, threads=1)
+
+
+def test_bulk_encoding_uses_every_core_then_restores_the_serving_count(embedder):
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    with embedder._every_core(True):
+        inside = torch.get_num_threads()
+    assert (inside, torch.get_num_threads()) == (len(os.sched_getaffinity(0)), 1)
+
+
+def test_a_single_question_keeps_the_serving_count(embedder):
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    with embedder._every_core(False):
         assert torch.get_num_threads() == 1
-    finally:
-        torch.set_num_threads(before)
