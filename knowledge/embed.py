@@ -44,7 +44,7 @@ class Embedder:
             import torch
 
             torch.set_num_threads(self.threads)
-        return SentenceTransformer(str(self.path), device="cpu")
+        return SentenceTransformer(str(self.path), device="cpu").eval()
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -60,10 +60,25 @@ class Embedder:
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Texts → (n, dim) float32 array of unit vectors."""
+        if 0 < len(texts) <= BULK_TEXTS and not progress:
+            return self._encode_few(texts)
         with self._every_core(len(texts) > BULK_TEXTS):
             vectors = self.model.encode(
                 texts, batch_size=32, normalize_embeddings=True, show_progress_bar=progress, convert_to_numpy=True
             )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _encode_few(self, texts: list[str]) -> np.ndarray:
+        """A citizen's question (or a few) → unit vectors through the model's own tokenizer and modules.
+
+        SentenceTransformer.encode moves and re-flags every module on each call (`to(device)`, `eval()`):
+        3–4 ms of a 20 ms search on one thread. The model is loaded once, on the CPU, in eval mode."""
+        import torch
+
+        model = self.model
+        with torch.inference_mode():
+            out = model(model.preprocess(texts))["sentence_embedding"]
+            vectors = torch.nn.functional.normalize(out, p=2, dim=1).numpy()
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     @contextlib.contextmanager
