@@ -3,10 +3,11 @@
 Query: control characters dropped, 繁→简 and Cantonese → Mandarin, colloquial words expanded
 with policy terms. Two retrievers: BM25 over jieba tokens and cosine over m3e-small vectors.
 Fusion over the union of both candidate lists: cosine + weighted query-normalised BM25 +
-weighted IDF coverage of the question's words (synonyms count for the colloquial word).
-`answerable` compares a linear confidence (best cosine, coverage of the top clauses, share of
-words the documents never use) with a threshold. Weights and threshold are data
-(lexicon/calibration.yaml), written by benchmarks/calibrate.py from the tuning question sets.
+weighted IDF coverage of the question's words (synonyms count for the colloquial word) and the
+other FEATURES below. `answerable` compares a logistic confidence over the search's evidence (best
+cosine, coverage of the top clauses, share of words the documents never use, leads, the best
+clause's features) with a threshold. Weights and threshold are data (lexicon/calibration.yaml),
+written by benchmarks/calibrate.py from the tuning question sets.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ COVERAGE_DEPTH = 3
 CONCEPT_DEPTH = 10  # candidates searched for the question's key concept (knowledge/concepts.py)
 GAP_DEPTH = 4  # answerable looks at how far the best clause stands above the fifth
 # Ranking features of a (question, candidate clause) pair; the score is their weighted sum, weights in
-# calibration.yaml as `<feature>_weight` (bm25 and coverage keep their historical names), cosine's is 1.
+# calibration.yaml as `<feature>_weight`, cosine's is 1 (benchmarks/calibrate.py fits them).
 FEATURES = ("cosine", "bm25", "clause_coverage", "text_coverage", "heading_coverage", "document_cosine",
             "document_coverage", "document_named", "article_named")
 # Evidence of one search the answerable rule weighs: the best cosine, word coverage of the top clauses, the
@@ -214,8 +215,10 @@ class Retriever:
             results[i] = self._rank(queries[i], clean, vectors[row : row + 1], tokens, k, include_superseded)
         return results
 
-    def candidates(self, clean: str, vector: np.ndarray, tokens: list[str]) -> tuple[list[int], np.ndarray, float]:
-        """A clean query, its vector and tokens → (candidate clause indices, their FEATURES matrix, best cosine).
+    def candidates(self, clean: str, vector: np.ndarray, tokens: list[str],
+                   words: list[tuple[float, list[str]]] | None = None) -> tuple[list[int], np.ndarray, float]:
+        """A clean query, its vector, tokens (and query_words, when known) → (candidate clause indices, their
+        FEATURES matrix, best cosine).
 
         Candidates: the dense and BM25 top-N and every clause of an article the question names."""
         n = len(self.index.clauses)
@@ -226,13 +229,14 @@ class Retriever:
         candidates = list(dict.fromkeys([int(i) for i in dense_ids[0] if i >= 0] + [int(i) for i in np.argsort(-keyword)[:CANDIDATES]]
                                         + [i for d in named for a in articles for i in self._articles.get((d, a), [])]))
         dense = {int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0}  # -1: fewer found
-        features = self._features(candidates, dense, keyword, self.query_words(clean), named, articles)
+        words = self.query_words(clean) if words is None else words
+        features = self._features(candidates, dense, keyword, words, named, articles)
         return candidates, features, float(dense_scores[0][0])
 
     def _rank(self, query: str, clean: str, vector: np.ndarray, tokens: list[str], k: int, include_superseded: bool) -> SearchResult:
         """One query (raw and cleaned), its vector and tokens → fused ranking and the answerable decision."""
-        candidates, features, cosine = self.candidates(clean, vector, tokens)
         words = self.query_words(clean)
+        candidates, features, cosine = self.candidates(clean, vector, tokens, words)
         cal = self.calibration
         fused = dict(zip(candidates, (features @ cal.ranking_vector()).tolist(), strict=True))
         base = dict(zip(candidates, (features[:, 0] + cal.bm25_weight * features[:, 1]).tolist(), strict=True))
