@@ -1,10 +1,14 @@
 """Breadth at national scale, on demand: the ~700 regulations of ../shared/corpus/bulk/ through the parser.
 
-Usage: python benchmarks/bench_bulk.py [--bulk DIR] [--embed] [--list]
+Usage: python benchmarks/bench_bulk.py [--bulk DIR] [--embed] [--list] [--distractors [SET.yaml …]]
 Parse-only by default: files, documents parsed without warnings (goal ≥ 98 %), documents whose
 parsed article count differs from the 第X条 headings of their text (listed), versions linked,
 copies, files left out, parse time and peak memory. --embed also builds the full index
 (embedding every clause) into a temporary folder and reports its time and peak memory.
+--distractors builds the shipped library WITH the bulk folder beside it into var/bench-bulk (kept: its
+embedding cache makes a second run cheap) and reports the question sets named (default: the law tuning
+sets) on the library alone and with the bulk as distractors (goal: hit@1 falls ≤ 0.05, out-of-scope
+refusal unchanged).
 """
 
 from __future__ import annotations
@@ -84,12 +88,46 @@ def embed_figures(folder: Path) -> None:
               f"peak memory {peak_rss_mb():.0f} MB")
 
 
+DISTRACTOR_INDEX = ROOT / "var" / "bench-bulk"
+DISTRACTOR_SETS = [ROOT / "benchmarks" / "laws_tune.yaml", ROOT / "benchmarks" / "laws_tune_colloquial.yaml"]
+
+
+def distractor_figures(folder: Path, sets: list[Path]) -> None:
+    """The library alone and with the bulk folder as distractors → a table of each set's figures on both."""
+    from knowledge.embed import Embedder
+    from knowledge.evaluate import evaluate_system, load_questions, ours, table
+    from knowledge.index import build_with_report, ensure, load
+    from knowledge.retrieve import Retriever
+
+    embedder = Embedder(KnowledgeSettings().model_path)
+    library = KnowledgeSettings()
+    DISTRACTOR_INDEX.mkdir(parents=True, exist_ok=True)
+    link = DISTRACTOR_INDEX / "library" / "sources"  # the bulk folder as the library's published files
+    link.parent.mkdir(exist_ok=True)
+    if not link.is_symlink():
+        link.symlink_to(folder.resolve(), target_is_directory=True)
+    bulk = KnowledgeSettings(index_dir=DISTRACTOR_INDEX / "index", library_dir=link.parent)
+    started = time.perf_counter()
+    _, corpus = build_with_report(bulk, embedder, progress=False)
+    print(f"library + bulk: {len(corpus.documents)} documents, {len(corpus.clauses)} clauses, "
+          f"built in {time.perf_counter() - started:.0f} s (embedding cache in {DISTRACTOR_INDEX}), peak memory {peak_rss_mb():.0f} MB")
+    rows = []
+    for name, settings, index in [("library", library, ensure(library, embedder)), ("library+bulk", bulk, load(bulk))]:
+        retriever = Retriever(index, embedder, settings)
+        rows += [evaluate_system(f"{name} {p.stem}", ours(retriever), load_questions(p)).row() for p in sets]
+    print(table(rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bulk", type=Path, default=BULK)
     parser.add_argument("--embed", action="store_true", help="also build the full index (embedding costs minutes of CPU)")
     parser.add_argument("--list", action="store_true", help="list every file with warnings")
+    parser.add_argument("--distractors", nargs="*", type=Path, help="question sets to report with the bulk as distractors")
     args = parser.parse_args()
+    if args.distractors is not None:
+        distractor_figures(args.bulk, args.distractors or DISTRACTOR_SETS)
+        return
     parse_figures(args.bulk, args.list)
     if args.embed:
         embed_figures(args.bulk)
