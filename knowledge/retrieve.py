@@ -3,11 +3,10 @@
 Query: control characters dropped, 繁→简 and Cantonese → Mandarin, colloquial words expanded
 with policy terms. Two retrievers: BM25 over jieba tokens and cosine over m3e-small vectors.
 Fusion over the union of both candidate lists: cosine + weighted query-normalised BM25 +
-weighted IDF coverage of the question's words (synonyms count for the colloquial word) and the
-other FEATURES below. `answerable` compares a logistic confidence over the search's evidence (best
-cosine, coverage of the top clauses, share of words the documents never use, leads, the best
-clause's features) with a threshold. Weights and threshold are data (lexicon/calibration.yaml),
-written by benchmarks/calibrate.py from the tuning question sets.
+weighted IDF coverage of the question's words (synonyms count for the colloquial word).
+`answerable` compares a linear confidence (best cosine, coverage of the top clauses, share of
+words the documents never use) with a threshold. Weights and threshold are data
+(lexicon/calibration.yaml), written by benchmarks/calibrate.py from the tuning question sets.
 """
 
 from __future__ import annotations
@@ -39,14 +38,10 @@ UNOFFICIAL_PENALTY = 0.02  # text found only in an unofficial copy ranks below e
 COVERAGE_DEPTH = 3
 CONCEPT_DEPTH = 10  # candidates searched for the question's key concept (knowledge/concepts.py)
 GAP_DEPTH = 4  # answerable looks at how far the best clause stands above the fifth
-# Ranking features of a (question, candidate clause) pair; the score is their weighted sum, weights in
-# calibration.yaml as `<feature>_weight`, cosine's is 1 (benchmarks/calibrate.py fits them).
-FEATURES = ("cosine", "bm25", "clause_coverage", "text_coverage", "heading_coverage", "document_cosine",
-            "document_coverage", "document_named", "article_named")
-# Evidence of one search the answerable rule weighs: the best cosine, word coverage of the top clauses, the
-# share of the question's words no clause uses, the best score's lead over the fifth and over the second,
-# the best score itself and the best clause's ranking features.
-ANSWER_EVIDENCE = ("cosine", "coverage", "oov", "gap", "margin", "score", *(f"top_{name}" for name in FEATURES))
+# A question naming a document (「就业促进法关于就业歧视是第几条」) ranks that document's clauses above
+# others, and the article it names (「社保法第十六条」) above the rest of that document.
+DOCUMENT_NAMED_BONUS = 0.1
+ARTICLE_NAMED_BONUS = 0.3
 _ARTICLE_REF = re.compile(r"第([一二三四五六七八九十百零〇]+|\d{1,2})条")
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
@@ -125,20 +120,16 @@ def _respell(m: re.Match) -> str:
 class Calibration:
     """Scoring constants fitted on the tuning sets by benchmarks/calibrate.py.
 
-    Ranking: the FEATURES of a (question, clause) pair weighted by `<feature>_weight` (cosine's is 1).
-    answerable ⇔ confidence ≥ threshold, where confidence = logistic(answerable_intercept +
-    Σ answerable_<name>·evidence[name]) over ANSWER_EVIDENCE: a logistic regression fitted on the tuning
-    sets' in-scope against out-of-scope questions, its threshold set by a stated out-of-scope budget."""
+    Ranking: cosine + bm25_weight·BM25/max + clause_coverage_weight·(IDF share of the question's
+    words the clause contains). answerable ⇔ best cosine + coverage_weight·(that share over the top
+    clauses) − oov_weight·(share of words no clause uses) + gap_weight·(how far the best clause's score
+    stands above the fifth: a question the documents answer singles one clause out) ≥ threshold."""
 
     bm25_weight: float
     clause_coverage_weight: float
-    text_coverage_weight: float
-    heading_coverage_weight: float
-    document_cosine_weight: float
-    document_coverage_weight: float
-    document_named_weight: float
-    article_named_weight: float
-    answerable: dict[str, float]  # ANSWER_EVIDENCE names and "intercept" → coefficient
+    coverage_weight: float
+    oov_weight: float
+    gap_weight: float
     threshold: float
 
     @classmethod
@@ -148,15 +139,13 @@ class Calibration:
             data = yaml.safe_load(path.read_text("utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise SourceError(str(path), None, f"cannot read the calibration (setting KNOWLEDGE_CALIBRATION): {exc}") from exc
-        data = data if isinstance(data, dict) else {}
-        values = {f.name: _number(path, f.name, data.get(f.name)) for f in fields(cls) if f.name != "answerable"}
-        given = data.get("answerable") if isinstance(data.get("answerable"), dict) else {}
-        values["answerable"] = {k: _number(path, f"answerable.{k}", given.get(k)) for k in ("intercept", *ANSWER_EVIDENCE)}
+        values = {}
+        for f in fields(cls):
+            value = data.get(f.name) if isinstance(data, dict) else None
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SourceError(str(path), None, f"key {f.name}: a number is required (run benchmarks/calibrate.py)")
+            values[f.name] = float(value)
         return cls(**values)
-
-    def ranking_vector(self) -> np.ndarray:
-        """→ the weights of the ranking features, in the order of FEATURES (cosine counts once)."""
-        return np.array([1.0] + [getattr(self, f"{name}_weight") for name in FEATURES[1:]], dtype=np.float64)
 
 
 class Retriever:
@@ -215,13 +204,10 @@ class Retriever:
             results[i] = self._rank(queries[i], clean, vectors[row : row + 1], tokens, k, include_superseded)
         return results
 
-    def candidates(self, clean: str, vector: np.ndarray, tokens: list[str],
-                   words: list[tuple[float, list[str]]] | None = None) -> tuple[list[int], np.ndarray, float]:
-        """A clean query, its vector, tokens (and query_words, when known) → (candidate clause indices, their
-        FEATURES matrix, best cosine).
-
-        Candidates: the dense and BM25 top-N and every clause of an article the question names."""
-        n = len(self.index.clauses)
+    def _rank(self, query: str, clean: str, vector: np.ndarray, tokens: list[str], k: int, include_superseded: bool) -> SearchResult:
+        """One query (raw and cleaned), its vector and tokens → fused ranking and the answerable decision."""
+        clauses = self.index.clauses
+        n = len(clauses)
         dense_scores, dense_ids = self.index.dense.search(vector, min(CANDIDATES, n))
         known = list(dict.fromkeys(t for t in tokens if t in self._vocab))
         keyword = self.index.bm25.get_scores(known) if known else np.zeros(n, dtype=np.float32)
@@ -229,21 +215,22 @@ class Retriever:
         candidates = list(dict.fromkeys([int(i) for i in dense_ids[0] if i >= 0] + [int(i) for i in np.argsort(-keyword)[:CANDIDATES]]
                                         + [i for d in named for a in articles for i in self._articles.get((d, a), [])]))
         dense = {int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0}  # -1: fewer found
-        words = self.query_words(clean) if words is None else words
-        features = self._features(candidates, dense, keyword, words, named, articles)
-        return candidates, features, float(dense_scores[0][0])
-
-    def _rank(self, query: str, clean: str, vector: np.ndarray, tokens: list[str], k: int, include_superseded: bool) -> SearchResult:
-        """One query (raw and cleaned), its vector and tokens → fused ranking and the answerable decision."""
+        floor = min(dense.values(), default=0.0)  # candidates outside the dense top-N get the N-th cosine
+        best_kw = float(keyword.max()) if n else 0.0
         words = self.query_words(clean)
-        candidates, features, cosine = self.candidates(clean, vector, tokens, words)
         cal = self.calibration
-        fused = dict(zip(candidates, (features @ cal.ranking_vector()).tolist(), strict=True))
-        base = dict(zip(candidates, (features[:, 0] + cal.bm25_weight * features[:, 1]).tolist(), strict=True))
+        base = {i: dense.get(i, floor) + cal.bm25_weight * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
+        fused = {
+            i: base[i] + cal.clause_coverage_weight * _coverage(words, self._search_text(i)) - UNOFFICIAL_PENALTY * (not clauses[i].official)
+            + self._named_bonus(clauses[i], named, articles)
+            for i in candidates
+        }
         order = sorted(fused, key=fused.get, reverse=True)
         # the answerable evidence looks at the ranking before word coverage was rewarded
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
-        evidence = self._evidence(candidates, features, fused, order, cosine, _coverage(words, top_text), self._oov(words))
+        runner_up = fused[order[min(GAP_DEPTH, len(order) - 1)]] if order else 0.0
+        evidence = {"cosine": float(dense_scores[0][0]), "coverage": _coverage(words, top_text), "oov": self._oov(words),
+                    "gap": fused[order[0]] - runner_up if order else 0.0}
         evidence["confidence"] = confidence(evidence, cal)
         shown = order if include_superseded else [i for i in order if self._in_force[i]]
         key, absent = concepts.check(clean, [self._search_text(i) for i in shown[:CONCEPT_DEPTH]], self.tokenizer, self.lexicon)
@@ -252,18 +239,6 @@ class Retriever:
         if order and shown and order[0] != shown[0]:
             self._note_replaced(result, order[0], fused[order[0]])
         return result
-
-    @staticmethod
-    def _evidence(candidates: list[int], features: np.ndarray, fused: dict[int, float], order: list[int],
-                  cosine: float, coverage: float, oov: float) -> dict[str, float]:
-        """One ranking and its measures → the ANSWER_EVIDENCE values (zeros when nothing was found)."""
-        evidence = dict.fromkeys(ANSWER_EVIDENCE, 0.0) | {"cosine": cosine, "coverage": coverage, "oov": oov}
-        if order:
-            best, top = fused[order[0]], features[candidates.index(order[0])]
-            evidence |= {"score": best, "gap": best - fused[order[min(GAP_DEPTH, len(order) - 1)]],
-                         "margin": best - fused[order[1]] if len(order) > 1 else 0.0,
-                         **{f"top_{name}": float(v) for name, v in zip(FEATURES, top, strict=True)}}
-        return evidence
 
     @functools.cached_property
     def _doc_names(self) -> dict[str, set[str]]:
@@ -295,32 +270,11 @@ class Retriever:
         articles = {f"第{_chinese(int(m)) if m.isdigit() else m}条" for m in _ARTICLE_REF.findall(clean)}
         return named, articles
 
-    def _features(self, candidates: list[int], dense: dict[int, float], keyword: np.ndarray,
-                  words: list[tuple[float, list[str]]], named: set[str], articles: set[str]) -> np.ndarray:
-        """Candidate clause indices and one question's evidence → (candidates, FEATURES) matrix.
-
-        Cosine (candidates outside the dense top-N get the N-th), BM25 over its best, the IDF share of the
-        question's words in the clause with headings and title / in its text alone / in its headings, the
-        best cosine and coverage of the clause's document among the candidates (the right law's
-        neighbouring article shares them: they tell documents apart, text coverage tells articles apart),
-        and whether the question names its document and article."""
-        clauses = self.index.clauses
-        floor = min(dense.values(), default=0.0)
-        best_kw = float(keyword.max()) if len(keyword) else 0.0
-        rows = []
-        for i in candidates:
-            c = clauses[i]
-            rows.append([dense.get(i, floor), float(keyword[i]) / best_kw if best_kw > 0 else 0.0,
-                         _coverage(words, self._search_text(i)), _coverage(words, c.text),
-                         _coverage(words, "".join(c.path[:-1])), 0.0, 0.0, float(c.doc_id in named),
-                         float(c.doc_id in named and bool(c.path) and c.path[-1] in articles)])
-        x = np.array(rows, dtype=np.float64).reshape(len(candidates), len(FEATURES))
-        docs = [clauses[i].doc_id for i in candidates]
-        for d in set(docs):
-            mask = np.array([doc == d for doc in docs])
-            x[mask, 5], x[mask, 6] = x[mask, 0].max(), x[mask, 2].max()
-        x[:, 0] -= UNOFFICIAL_PENALTY * np.array([not clauses[i].official for i in candidates], dtype=np.float64)
-        return x
+    def _named_bonus(self, clause, named: set[str], articles: set[str]) -> float:
+        """A clause and what the question names → its ranking bonus."""
+        if clause.doc_id not in named:
+            return 0.0
+        return DOCUMENT_NAMED_BONUS + (ARTICLE_NAMED_BONUS if clause.path and clause.path[-1] in articles else 0.0)
 
     def _note_replaced(self, result: SearchResult, best: int, score: float) -> None:
         """The best clause came from a version no longer in force → name it and the version that replaced it."""
@@ -367,18 +321,10 @@ class Retriever:
         return sum(w not in self._idf for w in own) / len(own) if own else 1.0
 
 
-def _number(path: Path, key: str, value) -> float:
-    """A calibration value → float; not a number raises SourceError naming the file and key."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SourceError(str(path), None, f"key {key}: a number is required (run benchmarks/calibrate.py)")
-    return float(value)
-
-
 def confidence(evidence: dict[str, float], cal: Calibration) -> float:
-    """Evidence of a search and the calibration → the probability (0…1) compared with cal.threshold."""
-    weights = cal.answerable
-    z = weights["intercept"] + sum(weights[name] * evidence[name] for name in ANSWER_EVIDENCE)
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+    """Evidence of a search and the calibration → the score compared with cal.threshold."""
+    return (evidence["cosine"] + cal.coverage_weight * evidence["coverage"] - cal.oov_weight * evidence["oov"]
+            + cal.gap_weight * evidence["gap"])
 
 
 def _coverage(words: list[tuple[float, list[str]]], text: str) -> float:
