@@ -52,6 +52,8 @@ def rasa_model() -> Path:
             log = _training["log"]
             log.seek(0)
             pytest.fail(f"rasa train failed (exit {process.returncode}); its log {log.name} ends:\n{log.read()[-3000:]}")
+        _training["log"].close()
+        os.unlink(_training["log"].name)  # kept only when the training failed
     elif training.stale():
         training.train()
     return training.MODEL
