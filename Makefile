@@ -23,7 +23,10 @@ test: install
 	$(APP)/bin/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$status
 
-install: system $(APP)/.installed $(RASA)/.installed
+# The three steps are independent and mostly unpack archives: run side by side (on a fresh clone the
+# two environments took 86 s and 87 s of CPU one after the other), each step's output kept together.
+install:
+	@$(MAKE) --no-print-directory -j3 --output-sync=target system $(APP)/.installed $(RASA)/.installed
 
 # Debian packages the tests drive: chromium and a CJK font (browser tests, screenshots), and the
 # multi-replica stores redis-server and postgresql (started on loopback by the tests themselves)

@@ -32,16 +32,28 @@ def stale(model: Path = MODEL) -> bool:
     return not model.exists() or any(f.stat().st_mtime > model.stat().st_mtime for f in source_files())
 
 
+def start(model: Path = MODEL, log=None) -> subprocess.Popen:
+    """Regenerate the NLU vocabulary file and start `rasa train` into `model` in the background → the
+    process (output to `log`, a file object, when given). The test session starts it early, so the
+    training overlaps the tests that do not need the model."""
+    vocabulary.write_nlu()
+    command = [str(RASA), "train", "--config", "config.yml", "--domain", "bot/domain", "--data", "data/nlu", "bot/data",
+               "--out", str(model.parent), "--fixed-model-name", model.name.removesuffix(".tar.gz")]
+    return subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT if log else None)
+
+
 def train(model: Path = MODEL) -> float:
     """Regenerate the NLU vocabulary file, train the Rasa model into `model` → seconds taken; a failed
     training raises CalledProcessError."""
     started = time.perf_counter()
-    vocabulary.write_nlu()
-    subprocess.run(
-        [str(RASA), "train", "--config", "config.yml", "--domain", "bot/domain", "--data", "data/nlu", "bot/data",
-         "--out", str(model.parent), "--fixed-model-name", model.name.removesuffix(".tar.gz")],
-        cwd=ROOT, check=True, env=_env())
+    finish(start(model))
     return time.perf_counter() - started
+
+
+def finish(process: subprocess.Popen) -> None:
+    """Wait for a training started with start(); a failed one raises CalledProcessError."""
+    if process.wait() != 0:
+        raise subprocess.CalledProcessError(process.returncode, process.args)
 
 
 def _env() -> dict[str, str]:

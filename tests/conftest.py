@@ -46,9 +46,15 @@ def tier_of(item: pytest.Item) -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test with its tier, so `pytest -m unit` runs the fast tier alone."""
+    """Mark every test with its tier, so `pytest -m unit` runs the fast tier alone; run whole modules cheapest
+    tier first, so a fresh clone's Rasa training (started in the background, tests/e2e/conftest.py) overlaps them."""
+    rank: dict[str, int] = {}
     for item in items:
-        item.add_marker(getattr(pytest.mark, tier_of(item)))
+        tier = tier_of(item)
+        item.add_marker(getattr(pytest.mark, tier))
+        module = item.nodeid.split("::")[0]
+        rank[module] = max(rank.get(module, 0), TIERS.index(tier))
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])  # stable: a module's own order is kept
 
 
 # Property tests (tests/gateway/test_schema_fuzz.py) take their example count from a profile: `pytest -m unit` loads

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,10 +22,39 @@ def wait_for(url: str, process: subprocess.Popen, timeout_s: float = 600) -> Non
     wait_until_up(str(process.args[0]), url, process, timeout_s)
 
 
+_training: dict = {}  # the background training of this session: {"process", "log"}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """When a selected test needs the Rasa model and it is missing or stale (a fresh clone), start training it
+    now in the background: it overlaps the unit and model tiers, which run first (tests/conftest.py)."""
+    if session.config.option.collectonly or not training.stale():
+        return
+    if any("rasa_model" in getattr(item, "fixturenames", ()) for item in session.items):
+        log = tempfile.NamedTemporaryFile("w+", prefix="rasa-train-", suffix=".log", delete=False)
+        _training.update(process=training.start(log=log), log=log)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A session that ends before any test waited for the training (a failure with -x) stops it."""
+    if (process := _training.pop("process", None)) and process.poll() is None:
+        process.terminate()
+        process.wait(30)
+
+
 @pytest.fixture(scope="session")
 def rasa_model() -> Path:
-    """The trained model (trained once here when missing or stale; cached in models/)."""
-    if training.stale():
+    """The trained model (trained once when missing or stale, in the background since collection; cached in models/)."""
+    if process := _training.pop("process", None):
+        try:
+            training.finish(process)
+        except subprocess.CalledProcessError:
+            log = _training["log"]
+            log.seek(0)
+            pytest.fail(f"rasa train failed (exit {process.returncode}); its log {log.name} ends:\n{log.read()[-3000:]}")
+        _training["log"].close()
+        os.unlink(_training["log"].name)  # kept only when the training failed
+    elif training.stale():
         training.train()
     return training.MODEL
 
@@ -61,11 +91,42 @@ def stack(model: Path, index_dir: Path, work: Path, endpoints: Path, extra_env: 
         wait_for(f"{urls['actions']}/health", processes["actions"])
         wait_for(f"{urls['rasa']}/", processes["rasa"])
         warm_rasa(urls["rasa"])  # as the launcher does: the first turn of a test is not the one tracing TensorFlow
-        yield urls | {"env": env, "processes": processes, "ports": ports}
+        yield urls | {"env": env, "processes": processes, "ports": ports, "model": model, "endpoints": endpoints}
     finally:
         stop_all(processes.values())
         for f in logs.values():
             f.close()
+
+
+@pytest.fixture(scope="session")
+def spare_stack(rasa_model, built_settings, tmp_path_factory):
+    """A second action server + Rasa server (SQLite tracker store) for the tests that kill, freeze and restart
+    them (test_faults, test_hangs), so the shared stack never sees a fault → like rasa_stack. Started once for
+    all of them (each start loads a Rasa model); use it through `spare`, which restarts what a test left dead."""
+    work = tmp_path_factory.mktemp("spare")
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n"
+                         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n", "utf-8")
+    with stack(rasa_model, built_settings.index_dir, work, endpoints) as s:
+        yield s
+
+
+@pytest.fixture
+def spare(spare_stack):
+    """spare_stack for one test; afterwards a process the test killed (and did not restart) is started again."""
+    yield spare_stack
+    for name, process in spare_stack["processes"].items():
+        if process.poll() is not None:
+            restart(spare_stack, name)
+
+
+def restart(s: dict, name: str) -> None:
+    """Start stack s's "rasa" or "actions" again on its own port, as before, and wait until it answers."""
+    ports = s["ports"]
+    command = rasa_command(s["model"], s["endpoints"], ports["rasa"]) if name == "rasa" else actions_command(ports["actions"])
+    with open(s["logs"] / f"{name}.log", "a") as log:
+        s["processes"][name] = subprocess.Popen(command, cwd=ROOT, env=s["env"], stdout=log, stderr=subprocess.STDOUT)
+    wait_for(f"{s[name]}/health" if name == "actions" else f"{s[name]}/", s["processes"][name])
 
 
 def stop_all(processes) -> None:

@@ -2,9 +2,7 @@
 dialogue is back once the breaker's probe sees it answer); the gateway restarted; the index missing or
 corrupt at start. Hangs (SIGSTOP) are in test_hangs.py."""
 
-import os
 import shutil
-import subprocess
 import time
 
 import httpx
@@ -13,18 +11,10 @@ from fastapi.testclient import TestClient
 
 from knowledge.errors import IndexMissingError
 from server.config import Settings
-from server.launcher import actions_command, rasa_command
 from server.main import create_app
-from tests.e2e.conftest import ROOT, free_port, gateway_process, stack, wait_for
+from tests.e2e.conftest import free_port, gateway_process, restart
 
 pytestmark = pytest.mark.integration
-
-
-def start_rasa(model, port, endpoints, env):
-    process = subprocess.Popen(rasa_command(model, endpoints, port), cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for(f"http://127.0.0.1:{port}/", process)
-    return process
 
 
 def chat(client, text):
@@ -33,31 +23,21 @@ def chat(client, text):
     return r.json()["messages"]
 
 
-def test_rasa_killed_then_back(rasa_stack, rasa_model, retriever, tmp_path):
-    port = free_port()
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f"action_endpoint:\n  url: {rasa_stack['actions']}/webhook\n"
-                         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp_path / 'tracker.db'}\n", "utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
-    rasa = start_rasa(rasa_model, port, endpoints, env)
-    settings = Settings(rasa_url=f"http://127.0.0.1:{port}", actions_url=rasa_stack["actions"], rasa_timeout_s=30)
-    try:
-        with TestClient(create_app(settings, retriever=retriever)) as client:
-            first = chat(client, "我是应届毕业生能领什么补贴")
-            assert "求职创业补贴" in first[0]["text"] and "对话服务暂时不可用" not in first[0]["text"]
+def test_rasa_killed_then_back(spare, retriever):
+    settings = Settings(rasa_url=spare["rasa"], actions_url=spare["actions"], rasa_timeout_s=30)
+    with TestClient(create_app(settings, retriever=retriever)) as client:
+        first = chat(client, "我是应届毕业生能领什么补贴")
+        assert "求职创业补贴" in first[0]["text"] and "对话服务暂时不可用" not in first[0]["text"]
 
-            rasa.kill()
-            rasa.wait()
-            degraded = chat(client, "创业担保贷款有什么政策")
-            assert "对话服务暂时不可用" in degraded[0]["text"] and degraded[0]["citations"]
+        spare["processes"]["rasa"].kill()
+        spare["processes"]["rasa"].wait()
+        degraded = chat(client, "创业担保贷款有什么政策")
+        assert "对话服务暂时不可用" in degraded[0]["text"] and degraded[0]["citations"]
 
-            rasa = start_rasa(rasa_model, port, endpoints, env)
-            back = back_within(30, lambda: chat(client, "那需要什么条件"))  # the follow-up still knows the topic from before the crash
-            assert "对话服务暂时不可用" not in back[0]["text"] and back[0]["citations"]
-            assert any("高校毕业生" in c["text"] + "".join(c["path"]) for c in back[0]["citations"])
-    finally:
-        rasa.kill()
-        rasa.wait()
+        restart(spare, "rasa")  # on the same port, with the same tracker store
+        back = back_within(30, lambda: chat(client, "那需要什么条件"))  # the follow-up still knows the topic from before the crash
+        assert "对话服务暂时不可用" not in back[0]["text"] and back[0]["citations"]
+        assert any("高校毕业生" in c["text"] + "".join(c["path"]) for c in back[0]["citations"])
 
 
 def back_within(seconds: float, turn) -> list[dict]:
@@ -84,21 +64,14 @@ def ask(base: str, sender: str, text: str) -> list[dict]:
     return r.json()["messages"]
 
 
-def test_action_server_down_then_back(rasa_model, built_settings, tmp_path):
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n"
-                         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp_path / 'tracker.db'}\n", "utf-8")
-    with stack(rasa_model, built_settings.index_dir, tmp_path, endpoints) as s, \
-            gateway_process(s, built_settings.index_dir, free_port()) as base:
+def test_action_server_down_then_back(spare, built_settings):
+    with gateway_process(spare, built_settings.index_dir, free_port()) as base:
         assert ask(base, "ad-1", "我是应届毕业生能领什么补贴")[0]["citations"]
-        actions = s["processes"]["actions"]
-        actions.kill()
-        actions.wait()
+        spare["processes"]["actions"].kill()
+        spare["processes"]["actions"].wait()
         degraded = ask(base, "ad-1", "创业担保贷款有什么政策")
         assert "对话服务暂时不可用" in degraded[0]["text"] and degraded[0]["citations"]
-        s["processes"]["actions"] = subprocess.Popen(
-            actions_command(s["ports"]["actions"]), cwd=ROOT, env=s["env"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(f"{s['actions']}/health", s["processes"]["actions"])
+        restart(spare, "actions")
         back = back_within(30, lambda: ask(base, "ad-1", "那需要什么条件"))
         assert "对话服务暂时不可用" not in back[0]["text"] and back[0]["citations"]
 

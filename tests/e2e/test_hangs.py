@@ -19,7 +19,7 @@ import pytest
 from benchmarks.load_mix import wechat_request
 from knowledge.texts import DEGRADED_NOTICE as NOTICE
 from server.config import Settings
-from tests.e2e.conftest import WECHAT_TOKEN, free_port, gateway_process, stack
+from tests.e2e.conftest import WECHAT_TOKEN, free_port, gateway_process
 
 pytestmark = pytest.mark.integration
 BACK_WITHIN_S = 30  # after SIGCONT (issue 14)
@@ -27,15 +27,10 @@ WEB_TIMEOUT_S = Settings().rasa_timeout_s  # the default a production gateway ru
 
 
 @pytest.fixture(scope="module")
-def hang_stack(rasa_model, built_settings, tmp_path_factory):
-    """Its own action server, Rasa and gateway: freezing them must not disturb the other tests."""
-    work = tmp_path_factory.mktemp("hangs")
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n"
-                         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n", "utf-8")
-    with stack(rasa_model, built_settings.index_dir, work, endpoints) as s, \
-            gateway_process(s, built_settings.index_dir, free_port(), {"POLICY_RASA_TIMEOUT_S": str(WEB_TIMEOUT_S)}) as base:
-        yield s | {"gateway": base}
+def hang_stack(spare_stack, built_settings):
+    """The spare action server and Rasa (freezing them must not disturb the other tests) behind a gateway of its own."""
+    with gateway_process(spare_stack, built_settings.index_dir, free_port(), {"POLICY_RASA_TIMEOUT_S": str(WEB_TIMEOUT_S)}) as base:
+        yield spare_stack | {"gateway": base}
 
 
 @contextmanager

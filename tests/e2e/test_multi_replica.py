@@ -1,8 +1,11 @@
 """Two Rasa replicas sharing a PostgreSQL tracker store and a Redis lock store (real servers on
-loopback, started here): the gateway's client spreads conversations over both and fails over;
-turns sent to either replica, one after another or all at once, are all stored, in order."""
+loopback, started here): configuration (bot/endpoints.postgres.yml) selects both stores; the gateway's
+client spreads conversations over both replicas and fails over; turns sent to either replica, one after
+another or all at once, are all stored, in order. One set of servers for the module: each start loads
+a Rasa model."""
 
 import asyncio
+import re
 import subprocess
 import uuid
 
@@ -12,7 +15,7 @@ import pytest
 from server.dialogue import RasaDialogue
 from server.launcher import rasa_command
 from tests.e2e.conftest import ROOT, free_port, stack, stop_all, wait_for
-from tests.e2e.services import postgres, psql, redis
+from tests.e2e.services import postgres, psql, redis, redis_command
 
 pytestmark = pytest.mark.integration
 
@@ -33,9 +36,24 @@ def replicas(rasa_model, built_settings, tmp_path_factory):
                                      stdout=log, stderr=subprocess.STDOUT)
                 try:
                     wait_for(f"http://127.0.0.1:{port}/", b)
-                    yield {"urls": [first["rasa"], f"http://127.0.0.1:{port}"], "pg": pg, "b": b}
+                    yield {"urls": [first["rasa"], f"http://127.0.0.1:{port}"], "pg": pg, "redis": rd, "b": b}
                 finally:
                     stop_all([b])
+
+
+def lock_calls(port: int) -> dict[str, int]:
+    """→ how many times Redis ran each lock command (incr takes a ticket, del releases it)."""
+    stats = redis_command(port, "INFO", "commandstats")
+    return {name: int(m.group(1)) if (m := re.search(rf"cmdstat_{name}:calls=(\d+)", stats)) else 0 for name in ("incr", "del")}
+
+
+def test_postgres_tracker_and_redis_lock_store(replicas):
+    sender, before = f"pg-{uuid.uuid4()}", lock_calls(replicas["redis"]["port"])
+    replies = [send(replicas["urls"][0], sender, text) for text in ("创业担保贷款怎么申请", "那需要什么条件")]
+    assert all(any("custom" in item for item in reply) for reply in replies), replies  # cited answers both times
+    assert stored_user_texts(replicas["pg"], sender) == ["创业担保贷款怎么申请", "那需要什么条件"]  # both turns in PostgreSQL
+    after = lock_calls(replicas["redis"]["port"])
+    assert after["incr"] >= before["incr"] + 2 and after["del"] >= before["del"] + 2  # each turn took a ticket and released it
 
 
 def stored_user_texts(pg: dict, sender: str) -> list[str]:

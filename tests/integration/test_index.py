@@ -79,23 +79,35 @@ def test_live_retriever_follows_a_swap_and_skips_a_broken_build(tmp_path, built_
     assert live.key == good and live.search("创业担保贷款", 1).hits  # still serving the good build
 
 
-def test_index_type_is_a_setting(tmp_path, embedder):
+def with_session_vectors(built_settings, folder):
+    """A new index folder holding the session index's embedding cache → the folder: a build there embeds no text
+    again (for tests of the FAISS index type, not of the vectors; each full embedding takes half a minute)."""
+    folder.mkdir(parents=True)
+    for cache in built_settings.index_dir.glob("embeddings-*.npz"):
+        shutil.copyfile(cache, folder / cache.name)
+    return folder
+
+
+def test_index_type_is_a_setting(tmp_path, built_settings, embedder):
     from knowledge.errors import SettingError
     from knowledge.retrieve import Retriever
 
-    settings = KnowledgeSettings(index_dir=tmp_path / "hnsw", index_factory="HNSW32", index_search="efSearch=64")
+    hnsw = with_session_vectors(built_settings, tmp_path / "hnsw")
+    settings = KnowledgeSettings(index_dir=hnsw, index_factory="HNSW32", index_search="efSearch=64")
     manifest = json.loads((build(settings, embedder, progress=False) / "manifest.json").read_text())
     index = load(settings)
     assert manifest["faiss"] == "HNSW32" and index.dense.hnsw.efSearch == 64
     assert Retriever(index, embedder, settings).search("创业担保贷款", 3).hits
-    assert index_key(settings, embedder) != index_key(KnowledgeSettings(index_dir=tmp_path / "hnsw"), embedder)
-    ivf = KnowledgeSettings(index_dir=tmp_path / "ivf64", index_factory="IVF{nlist},Flat", index_search="nprobe=64")
+    assert index_key(settings, embedder) != index_key(KnowledgeSettings(index_dir=hnsw), embedder)
+    ivf = KnowledgeSettings(index_dir=with_session_vectors(built_settings, tmp_path / "ivf64"), index_factory="IVF{nlist},Flat",
+                            index_search="nprobe=64")
     build(ivf, embedder, progress=False)
     import faiss
 
     n = len(load(ivf).clauses)
     assert faiss.extract_index_ivf(load(ivf).dense).nlist == max(64, int(4 * n**0.5))  # 4·√clauses, at least 64
     with pytest.raises(SettingError, match="KNOWLEDGE_INDEX_FACTORY='IVF4096,Flat'"):
-        build(KnowledgeSettings(index_dir=tmp_path / "ivf", index_factory="IVF4096,Flat"), embedder, progress=False)
+        build(KnowledgeSettings(index_dir=with_session_vectors(built_settings, tmp_path / "ivf"), index_factory="IVF4096,Flat"),
+              embedder, progress=False)
     with pytest.raises(SettingError, match="KNOWLEDGE_INDEX_SEARCH='nprobe=8'"):
-        load(KnowledgeSettings(index_dir=tmp_path / "hnsw", index_factory="HNSW32", index_search="nprobe=8"))
+        load(KnowledgeSettings(index_dir=hnsw, index_factory="HNSW32", index_search="nprobe=8"))
