@@ -115,6 +115,7 @@ def summary(verdicts: list[Verdict]) -> dict:
         "passed": round(sum(v.ok for v in verdicts) / len(verdicts), 3),
         "per_class": {k: f"{sum(v.ok for v in vs)}/{len(vs)}" for k, vs in sorted(by_class.items())},
         "paraphrase_same_leading_clause_of_5": consistency,
+        "paraphrase_leading_clauses": dict(groups),
         "questions_answered_with_small_talk": sum("small-talk reply" in v.reason or "answered with small talk" in v.reason
                                                   for v in verdicts),
         "failures": [(v.case["class"], v.case["turns"][-1], v.reason) for v in verdicts if not v.ok],

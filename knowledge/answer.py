@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from knowledge import qtype
+from knowledge import qtype, regions
 from knowledge.cite import cn_date, replaced_line, short_source, source, validity, version_label
 from knowledge.contract import Citation
 from knowledge.links import pointer_reply
@@ -68,8 +68,7 @@ def compose(question: str, result: SearchResult, documents: Mapping[str, Documen
     hits = result.hits
     if not hits or not (result.answerable or (kind and result.key_concepts)):
         return Answer(NO_ANSWER, answerable=False, kind=kind)
-    # Clauses this close score alike; the shorter, more direct one leads, so paraphrases lead alike.
-    chosen = sorted((h for h in hits[:2] if h.score >= hits[0].score - SECOND_CLAUSE_MARGIN), key=lambda h: len(h.clause.text))
+    chosen = _quoted(hits, documents)
     specific = not kind or qtype.states(kind, "".join(h.clause.text for h in chosen))
     if not result.answerable and specific:
         return Answer(NO_ANSWER, answerable=False, kind=kind)  # unsure, and nothing specific to point at
@@ -82,6 +81,17 @@ def compose(question: str, result: SearchResult, documents: Mapping[str, Documen
     lines = [replaced_line(result, documents) + lead, *(f"「{c.text}」" for c in clauses), "出处：" + "；".join(short_source(h.clause, h.doc_title) for h in chosen)]
     lines.append(ask + currency_notice(clauses, documents, today, advice=not ask))
     return Answer("\n".join(lines), chosen, True, kind, specific)
+
+
+def _quoted(hits: list[Hit], documents: Mapping[str, Document]) -> list[Hit]:
+    """Hits (best first) → the one or two to quote: the second when it scores within SECOND_CLAUSE_MARGIN.
+    Best first, except that a local document forwarding the other's (粤府 wrapping 国发: one source file) leads:
+    both state the same rule, the local text is the one that applies, and paraphrases then lead alike."""
+    close = [h for h in hits[:2] if h.score >= hits[0].score - SECOND_CLAUSE_MARGIN]
+    docs = [documents.get(h.clause.doc_id) for h in close]
+    if len(close) == 2 and all(docs) and docs[0].source == docs[1].source:
+        return sorted(close, key=lambda h: -regions.locality(documents[h.clause.doc_id].region))
+    return close
 
 
 def asserts(result: SearchResult) -> bool:

@@ -176,7 +176,7 @@ def eligible(hits: list, regions_by_doc: Mapping[str, str], citizen: str | None)
 
     def key(h) -> tuple:
         close = h.score >= best - PREFER_MARGIN
-        return (not close, -LEVELS[_level(regions_by_doc.get(h.clause.doc_id, NATIONAL))] if close else 0)
+        return (not close, -locality(regions_by_doc.get(h.clause.doc_id, NATIONAL)) if close else 0)
 
     return sorted(kept, key=key)
 
@@ -184,6 +184,11 @@ def eligible(hits: list, regions_by_doc: Mapping[str, str], citizen: str | None)
 def _level(doc_region: str) -> str:
     region = get(document_region(doc_region))
     return region.level if region is not None else NATIONAL
+
+
+def locality(doc_region: str) -> int:
+    """A document's region → how local it is: 0 national, 1 province, 2 city, 3 county."""
+    return LEVELS[_level(doc_region)]
 
 
 def regions_of(hits: Iterable, regions_by_doc: Mapping[str, str]) -> list[str]:

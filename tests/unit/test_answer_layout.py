@@ -111,3 +111,25 @@ def test_unsure_retrieval_still_says_what_is_not_specified_when_the_concept_is_t
     unsure = _result((LOAN, 0.8), answerable=False, key=["创业担保贷款"])
     assert compose("创业担保贷款能贷多少钱", unsure, DATES, TODAY).text.startswith("政策文件没有规定具体金额")
     assert not compose("创业担保贷款的事", unsure, DATES, TODAY).answerable  # no specific asked: honest no
+
+
+NATIONAL_TRAINEE = Clause("n2", "国发〔2017〕28号", "将就业见习补贴范围扩大到离校2年内未就业高校毕业生，并提高补贴标准。",
+                          ["四、抓好重点群体就业创业"], doc_id="gf2017-28")
+FORWARDING = {"yf2017-101": Document("粤府〔2017〕101号", TITLE, "广东省人民政府", {}, doc_id="yf2017-101",
+                                     source="notice.md", region="广东省"),
+              "gf2017-28": Document("国发〔2017〕28号", "国务院关于做好当前和今后一段时期就业创业工作的意见", "国务院", {},
+                                    doc_id="gf2017-28", source="notice.md", region="全国")}
+
+
+def test_a_local_text_forwarding_the_national_one_leads_whatever_the_tie():
+    """粤府 wraps 国发 in one source file: both sentences state one rule, so the local one leads either way."""
+    for first, second in [(NATIONAL_TRAINEE, TRAINEE), (TRAINEE, NATIONAL_TRAINEE)]:
+        reply = compose("见习补贴谁能领", _result((first, 1.20), (second, 1.18)), FORWARDING, TODAY)
+        assert [h.clause.clause_id for h in reply.hits] == ["c2", "n2"]
+
+
+def test_otherwise_close_clauses_are_quoted_best_first():
+    longer = Clause("c3", "粤府〔2017〕101号", "对离校未就业高校毕业生参加就业见习的，按规定给予见习补贴，补贴标准由各地确定。",
+                    ["三、抓好高校毕业生就业创业"], doc_id="yf2017-101")
+    reply = compose("见习补贴谁能领", _result((longer, 1.20), (TRAINEE, 1.18)), FORWARDING, TODAY)
+    assert [h.clause.clause_id for h in reply.hits] == ["c3", "c2"]  # same document: the better score, not the shorter
