@@ -3,10 +3,12 @@
 Query: control characters dropped, 繁→简 and Cantonese → Mandarin, colloquial words expanded
 with policy terms. Two retrievers: BM25 over jieba tokens and cosine over m3e-small vectors.
 Fusion over the union of both candidate lists: cosine + weighted query-normalised BM25 +
-weighted IDF coverage of the question's words (synonyms count for the colloquial word).
-`answerable` compares a linear confidence (best cosine, coverage of the top clauses, share of
-words the documents never use) with a threshold. Weights and threshold are data
-(lexicon/calibration.yaml), written by benchmarks/calibrate.py from the tuning question sets.
+weighted IDF coverage of the question's words (synonyms count for the colloquial word); a candidate
+found by BM25 alone gets its own cosine. Then the document step (knowledge/docrank.py): which
+document is asked about, and which article inside it. `answerable` compares a linear confidence
+(best cosine, coverage of the top clauses, share of words the documents never use) with a
+threshold. Weights and threshold are data (lexicon/calibration.yaml), written by
+benchmarks/calibrate.py from the tuning question sets.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 import yaml
 
 from knowledge import concepts
+from knowledge.docrank import DocumentIndex, DocWeights, coverage as _coverage
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
 from knowledge.errors import QueryError, SourceError
@@ -123,7 +126,8 @@ class Calibration:
     Ranking: cosine + bm25_weight·BM25/max + clause_coverage_weight·(IDF share of the question's
     words the clause contains). answerable ⇔ best cosine + coverage_weight·(that share over the top
     clauses) − oov_weight·(share of words no clause uses) + gap_weight·(how far the best clause's score
-    stands above the fifth: a question the documents answer singles one clause out) ≥ threshold."""
+    stands above the fifth: a question the documents answer singles one clause out) ≥ threshold.
+    doc_weight … penalty_chapter_weight: the document step's (knowledge/docrank.DocWeights)."""
 
     bm25_weight: float
     clause_coverage_weight: float
@@ -131,6 +135,15 @@ class Calibration:
     oov_weight: float
     gap_weight: float
     threshold: float
+    doc_weight: float
+    doc_heading_weight: float
+    local_weight: float
+    penalty_chapter_weight: float
+
+    @property
+    def documents(self) -> DocWeights:
+        """→ the document step's weights (knowledge/docrank.py)."""
+        return DocWeights(self.doc_weight, self.doc_heading_weight, self.local_weight, self.penalty_chapter_weight)
 
     @classmethod
     def load(cls, path: Path) -> "Calibration":
@@ -215,16 +228,19 @@ class Retriever:
         candidates = list(dict.fromkeys([int(i) for i in dense_ids[0] if i >= 0] + [int(i) for i in np.argsort(-keyword)[:CANDIDATES]]
                                         + [i for d in named for a in articles for i in self._articles.get((d, a), [])]))
         dense = {int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0}  # -1: fewer found
-        floor = min(dense.values(), default=0.0)  # candidates outside the dense top-N get the N-th cosine
+        missing = [i for i in candidates if i not in dense]  # found by BM25 or by name only: their own cosine
+        if missing:
+            dense.update(zip(missing, (self._vectors[missing] @ vector[0]).tolist()))
         best_kw = float(keyword.max()) if n else 0.0
         words = self.query_words(clean)
         cal = self.calibration
-        base = {i: dense.get(i, floor) + cal.bm25_weight * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
+        base = {i: dense[i] + cal.bm25_weight * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
         fused = {
             i: base[i] + cal.clause_coverage_weight * _coverage(words, self._search_text(i)) - UNOFFICIAL_PENALTY * (not clauses[i].official)
             + self._named_bonus(clauses[i], named, articles)
             for i in candidates
         }
+        fused = self.document_step.rerank(fused, words, cal.documents)
         order = sorted(fused, key=fused.get, reverse=True)
         # the answerable evidence looks at the ranking before word coverage was rewarded
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
@@ -298,6 +314,23 @@ class Retriever:
         titles = self.index.doc_titles
         return [clause_words_text(c, titles.get(c.doc_id, "")) for c in self.index.clauses]
 
+    @functools.cached_property
+    def _vectors(self) -> np.ndarray:
+        """→ every clause's vector (row i = clause i), read back from the FAISS index once."""
+        dense = self.index.dense
+        try:
+            return dense.reconstruct_n(0, dense.ntotal)
+        except RuntimeError:  # an IVF index keeps no id → vector map until asked for one
+            import faiss
+
+            faiss.extract_index_ivf(dense).make_direct_map()
+            return dense.reconstruct_n(0, dense.ntotal)
+
+    @functools.cached_property
+    def document_step(self) -> DocumentIndex:
+        """→ the document step's tables over this index (knowledge/docrank.py)."""
+        return DocumentIndex.of(self.index.clauses, self.index.doc_titles, self._texts)
+
     def _search_text(self, i: int) -> str:
         """Clause i → the text word coverage is measured on (index.clause_words_text)."""
         return self._texts[i]
@@ -325,9 +358,3 @@ def confidence(evidence: dict[str, float], cal: Calibration) -> float:
     """Evidence of a search and the calibration → the score compared with cal.threshold."""
     return (evidence["cosine"] + cal.coverage_weight * evidence["coverage"] - cal.oov_weight * evidence["oov"]
             + cal.gap_weight * evidence["gap"])
-
-
-def _coverage(words: list[tuple[float, list[str]]], text: str) -> float:
-    """Weighted query words and a text → the weighted share of words present in the text."""
-    total = sum(w for w, _ in words)
-    return sum(w for w, forms in words if any(f in text for f in forms)) / total if total else 0.0

@@ -8,7 +8,8 @@ from knowledge.config import KnowledgeSettings
 from knowledge.errors import SourceError
 from knowledge.retrieve import Calibration, confidence
 
-GOOD = "bm25_weight: 0.1\nclause_coverage_weight: 0.4\ncoverage_weight: 0.2\noov_weight: 0.04\ngap_weight: 0.5\nthreshold: 0.8\n"
+GOOD = ("bm25_weight: 0.1\nclause_coverage_weight: 0.4\ncoverage_weight: 0.2\noov_weight: 0.04\ngap_weight: 0.5\nthreshold: 0.8\n"
+        "doc_weight: 0.0\ndoc_heading_weight: 0.3\nlocal_weight: 0.05\npenalty_chapter_weight: 0.1\n")
 
 
 def test_the_shipped_calibration_loads():
@@ -20,13 +21,14 @@ def test_values_come_from_the_file(tmp_path):
     path = tmp_path / "calibration.yaml"
     path.write_text(GOOD)
     cal = Calibration.load(path)
-    assert cal.threshold == 0.8
+    assert cal.threshold == 0.8 and cal.documents.local_weight == 0.05
     assert confidence({"cosine": 0.7, "coverage": 0.5, "oov": 0.5, "gap": 0.2}, cal) == pytest.approx(0.7 + 0.1 - 0.02 + 0.1)
 
 
 @pytest.mark.parametrize("text, key", [
     (GOOD.replace("threshold: 0.8\n", ""), "threshold"),
     (GOOD.replace("oov_weight: 0.04", "oov_weight: high"), "oov_weight"),
+    (GOOD.replace("local_weight: 0.05\n", ""), "local_weight"),
     ("- just a list\n", "bm25_weight"),
 ])
 def test_a_missing_or_bad_key_is_named(tmp_path, text, key):

@@ -1,0 +1,107 @@
+"""Document step: fused clause scores → which document is asked about, then which article inside it.
+
+With a large library the wrong DOCUMENT wins (many regulations mention 失业保险); inside the right
+one a NEIGHBOURING article wins (every article of 失业保险条例 says 失业保险). So, after fusion:
+1. each document among the candidates gets a score from its best clause and from how much of the
+   question its title and chapter headings cover (evidence that does not grow with the number of
+   documents); every clause moves by doc_weight × (its document's score − the best document's);
+2. inside the leading document, clauses gain local_weight × their coverage of the question's words
+   weighted by that document's OWN IDF: the word that tells its articles apart counts, the word all
+   of them share (失业保险 in 失业保险条例) does not;
+3. an article under 法律责任/罚则 restates the duty it punishes with more words, so it outranks the
+   duty itself: it loses penalty_chapter_weight unless the question asks about a penalty.
+Weights are calibration data (knowledge/lexicon/calibration.yaml). Plain library: no model here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from knowledge.index import ARTICLE_LABEL
+from knowledge.types import Clause
+
+PENALTY_CHAPTER = re.compile(r"法律责任|罚\s*则")
+# A question about consequences (the synonyms turn 怎么处理/罚多少 into 法律责任/罚款).
+PENALTY_ASKED = ("法律责任", "罚", "违法", "违反", "责任", "处分", "赔偿", "追究")
+Words = list[tuple[float, list[str]]]  # a question's words: (IDF weight, forms that count as present)
+
+
+@dataclass(frozen=True)
+class DocWeights:
+    """The document step's constants (fields of Calibration with the same names)."""
+
+    doc_weight: float  # weight of (document score − best document score) in a clause's score
+    doc_heading_weight: float  # weight, in a document's score, of the question's coverage by its title and chapters
+    local_weight: float  # weight of a clause's coverage under its document's own IDF (leading document only)
+    penalty_chapter_weight: float  # what a 法律责任 article loses when no penalty is asked about
+
+
+class DocumentIndex:
+    """Per document: its clauses' positions and word texts, its title plus chapter headings; per clause:
+    whether it sits under a penalty chapter."""
+
+    def __init__(self, doc_of: list[str], texts: list[str], headings: dict[str, str], penal: list[bool]):
+        """doc_of[i], texts[i], penal[i]: clause i's document id, word text and penalty-chapter flag;
+        headings: {doc_id: its title and chapter headings}."""
+        self.doc_of, self.texts, self.headings, self.penal = doc_of, texts, headings, penal
+        self.members: dict[str, list[int]] = {}
+        for i, d in enumerate(doc_of):
+            self.members.setdefault(d, []).append(i)
+
+    @classmethod
+    def of(cls, clauses: list[Clause], titles: dict[str, str], texts: list[str]) -> "DocumentIndex":
+        """An index's clauses, {doc_id: title} and clause word texts → the step's tables (chapter headings
+        are a clause path's entries that are not 第X条)."""
+        headings = dict(titles)
+        for c in clauses:
+            for h in c.path:
+                if not ARTICLE_LABEL.match(h) and h not in headings.get(c.doc_id, ""):
+                    headings[c.doc_id] = headings.get(c.doc_id, "") + h
+        penal = [any(PENALTY_CHAPTER.search(h) for h in c.path if not ARTICLE_LABEL.match(h)) for c in clauses]
+        return cls([c.doc_id for c in clauses], texts, headings, penal)
+
+    def rerank(self, fused: dict[int, float], words: Words, weights: DocWeights) -> dict[int, float]:
+        """Candidates' fused scores and the question's words → new scores for the same candidates."""
+        if not fused or not words:
+            return fused
+        scores = self.document_scores(fused, words, weights)
+        best = max(scores.values())
+        leading = max(scores, key=scores.get)
+        local = self.local_coverage(leading, words, fused) if weights.local_weight else {}
+        penalty = 0.0 if asks_penalty(words) else weights.penalty_chapter_weight
+        return {i: s + weights.doc_weight * (scores[self.doc_of[i]] - best) + weights.local_weight * local.get(i, 0.0)
+                - penalty * self.penal[i] for i, s in fused.items()}
+
+    def document_scores(self, fused: dict[int, float], words: Words, weights: DocWeights) -> dict[str, float]:
+        """Candidates' scores → {doc_id: its best clause + doc_heading_weight × heading coverage}."""
+        best: dict[str, float] = {}
+        for i, s in fused.items():
+            d = self.doc_of[i]
+            best[d] = max(best.get(d, s), s)
+        return {d: b + weights.doc_heading_weight * coverage(words, self.headings.get(d, "")) for d, b in best.items()}
+
+    def local_coverage(self, doc_id: str, words: Words, among: dict[int, float]) -> dict[int, float]:
+        """A document, the question's words and the candidates → {candidate of that document: its share of
+        the question's words present in the document, each weighted by the document's own IDF}."""
+        members = self.members.get(doc_id, [])
+        present = [[any(f in self.texts[i] for f in forms) for i in members] for _, forms in words]
+        n = len(members)
+        idf = [math.log((n + 1) / (sum(p) + 0.5)) if any(p) else 0.0 for p in present]
+        total = sum(idf)
+        if total <= 0:
+            return {}
+        return {i: sum(w for w, p in zip(idf, present, strict=True) if p[k]) / total
+                for k, i in enumerate(members) if i in among}
+
+
+def asks_penalty(words: Words) -> bool:
+    """A question's words (with their synonym forms) → whether it asks about a penalty or liability."""
+    return any(a in f for _, forms in words for f in forms for a in PENALTY_ASKED)
+
+
+def coverage(words: Words, text: str) -> float:
+    """Weighted query words and a text → the weighted share of words present in the text."""
+    total = sum(w for w, _ in words)
+    return sum(w for w, forms in words if any(f in text for f in forms)) / total if total else 0.0
