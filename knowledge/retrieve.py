@@ -123,8 +123,7 @@ class Calibration:
     Ranking: cosine + bm25_weight·BM25/max + clause_coverage_weight·(IDF share of the question's
     words the clause contains). answerable ⇔ best cosine + coverage_weight·(that share over the top
     clauses) − oov_weight·(share of words no clause uses) + gap_weight·(how far the best clause's score
-    stands above the fifth: a question the documents answer singles one clause out) ≥ threshold. The cosine
-    is the answering clause's, not the best of the whole library (knowledge/states.py)."""
+    stands above the fifth: a question the documents answer singles one clause out) ≥ threshold."""
 
     bm25_weight: float
     clause_coverage_weight: float
@@ -231,8 +230,8 @@ class Retriever:
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
         runner_up = fused[order[min(GAP_DEPTH, len(order) - 1)]] if order else 0.0
         shown = order if include_superseded else [i for i in order if self._in_force[i]]
-        evidence = {"cosine": states.answering_cosine(dense, shown, floor), "coverage": _coverage(words, top_text),
-                    "oov": self._oov(words), "gap": fused[order[0]] - runner_up if order else 0.0}
+        evidence = {"cosine": float(dense_scores[0][0]), "coverage": _coverage(words, top_text), "oov": self._oov(words),
+                    "gap": fused[order[0]] - runner_up if order else 0.0}
         evidence["confidence"] = confidence(evidence, cal)
         answering = states.same_document([(clauses[i].doc_id, self._search_text(i)) for i in shown[:CONCEPT_DEPTH]])
         key, absent = concepts.check(clean, answering, self.tokenizer, self.lexicon)

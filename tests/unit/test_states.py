@@ -1,5 +1,4 @@
-"""Evidence from the answer itself (knowledge/states.py): the quoted clause's cosine and the concept check
-within its document, so that more documents beside the library do not make an answer look better."""
+"""Evidence from the answer itself (knowledge/states.py): the concept check within the quoted clause's document, so that more documents beside the library do not make an answer look better."""
 
 from __future__ import annotations
 
@@ -7,13 +6,6 @@ from knowledge import concepts, states
 from knowledge.config import KnowledgeSettings
 from knowledge.retrieve import Lexicon
 from knowledge.tokenize import Tokenizer
-
-
-def test_the_cosine_is_the_quoted_clauses_not_the_best_of_the_library():
-    dense = {7: 0.91, 3: 0.84}  # clause 7 (another document, or a replaced version) is closest
-    assert states.answering_cosine(dense, [3, 7], floor=0.6) == 0.84
-    assert states.answering_cosine(dense, [12, 3], floor=0.6) == 0.6  # found by keywords only: the fusion's floor
-    assert states.answering_cosine(dense, [], floor=0.6) == 0.6
 
 
 def test_only_candidates_of_the_quoted_clauses_document_count():
