@@ -26,7 +26,7 @@ from knowledge.sources import read_text, source_files
 K = 5
 DEFAULT_SETS = [ROOT / "benchmarks" / "questions.yaml", ROOT.parent / "shared" / "dev" / "questions.yaml",
                 ROOT / "benchmarks" / "laws_tune.yaml", ROOT / "benchmarks" / "laws_tune_colloquial.yaml",
-                ROOT / "benchmarks" / "laws_eval.yaml", ROOT / "benchmarks" / "laws_nearmiss.yaml"]
+                ROOT / "benchmarks" / "laws_tune_nearmiss.yaml", ROOT / "benchmarks" / "laws_eval.yaml", ROOT / "benchmarks" / "laws_nearmiss.yaml"]
 _HISTORY = re.compile(r"^（[^\n]*?\d{4}年[^\n]*）", re.M)  # a law's bracketed adoption/revision line
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from knowledge import concepts
+from knowledge import concepts, states
 from knowledge.docrank import DocumentIndex, DocWeights, coverage as _coverage
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
@@ -245,11 +245,12 @@ class Retriever:
         # the answerable evidence looks at the ranking before word coverage was rewarded
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
         runner_up = fused[order[min(GAP_DEPTH, len(order) - 1)]] if order else 0.0
+        shown = order if include_superseded else [i for i in order if self._in_force[i]]
         evidence = {"cosine": float(dense_scores[0][0]), "coverage": _coverage(words, top_text), "oov": self._oov(words),
                     "gap": fused[order[0]] - runner_up if order else 0.0}
         evidence["confidence"] = confidence(evidence, cal)
-        shown = order if include_superseded else [i for i in order if self._in_force[i]]
-        key, absent = concepts.check(clean, [self._search_text(i) for i in shown[:CONCEPT_DEPTH]], self.tokenizer, self.lexicon)
+        answering = states.same_document([(clauses[i].doc_id, self._search_text(i)) for i in shown[:CONCEPT_DEPTH]])
+        key, absent = concepts.check(clean, answering, self.tokenizer, self.lexicon)
         result = SearchResult(query, evidence["confidence"] >= cal.threshold and not absent,
                               [self._hit(i, fused[i]) for i in shown[:k]], evidence, key, absent, vector=vector[0])
         if order and shown and order[0] != shown[0]:

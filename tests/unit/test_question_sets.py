@@ -17,6 +17,7 @@ EVAL = ROOT / "benchmarks" / "laws_eval.yaml"
 TUNE = ROOT / "benchmarks" / "laws_tune.yaml"
 TUNE_COLLOQUIAL = ROOT / "benchmarks" / "laws_tune_colloquial.yaml"  # second tuning set
 NEARMISS = ROOT / "benchmarks" / "laws_nearmiss.yaml"  # near-miss out-of-scope questions (evaluation only)
+TUNE_NEARMISS = ROOT / "benchmarks" / "laws_tune_nearmiss.yaml"  # near-miss questions for fitting (mentions vs states)
 OLD_SETS = [ROOT / "benchmarks" / "questions.yaml"]
 ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百零〇]+条)[\s　]", re.M)
 HEADING = re.compile(r"^\s*第[一二三四五六七八九十百零〇]+[章节编][\s　]", re.M)
@@ -57,7 +58,7 @@ def library():
     return docs
 
 
-@pytest.mark.parametrize("path", [EVAL, TUNE, TUNE_COLLOQUIAL], ids=["eval", "tune", "tune-colloquial"])
+@pytest.mark.parametrize("path", [EVAL, TUNE, TUNE_COLLOQUIAL, TUNE_NEARMISS], ids=["eval", "tune", "tune-colloquial", "tune-nearmiss"])
 def test_every_phrase_is_in_a_named_article_of_an_accepted_document_only(path, library):
     known = set().union(*(names for names, _, _ in library))
     problems = []
@@ -74,21 +75,22 @@ def test_every_phrase_is_in_a_named_article_of_an_accepted_document_only(path, l
 
 
 def test_sets_are_disjoint_and_large_enough():
-    sets = {p.name: load_questions(p) for p in [EVAL, TUNE, TUNE_COLLOQUIAL, NEARMISS, *OLD_SETS]}
+    sets = {p.name: load_questions(p) for p in [EVAL, TUNE, TUNE_COLLOQUIAL, NEARMISS, TUNE_NEARMISS, *OLD_SETS]}
     questions = {name: {c.q for c in s.cases} | set(s.out_of_scope) for name, s in sets.items()}
     assert not questions["laws_eval.yaml"] & questions["laws_tune.yaml"]
     assert not questions["laws_eval.yaml"] & questions["laws_tune_colloquial.yaml"]
     assert not questions["laws_eval.yaml"] & questions["questions.yaml"]
     assert not questions["laws_eval.yaml"] & questions["laws_nearmiss.yaml"]
+    assert not (questions["laws_eval.yaml"] | questions["laws_nearmiss.yaml"]) & questions["laws_tune_nearmiss.yaml"]
     assert len(sets["laws_eval.yaml"].cases) >= 150 and len(sets["laws_eval.yaml"].out_of_scope) >= 10
     assert len(sets["laws_tune.yaml"].cases) >= 60 and len(sets["laws_tune.yaml"].out_of_scope) >= 8
-    assert all(c.art for name in ["laws_eval.yaml", "laws_tune.yaml", "laws_tune_colloquial.yaml"] for c in sets[name].cases)
+    assert all(c.art for name in ["laws_eval.yaml", "laws_tune.yaml", "laws_tune_colloquial.yaml", "laws_tune_nearmiss.yaml"] for c in sets[name].cases)
 
 
 def test_no_question_copies_the_source_wording(library):
     corpus = "\n".join(text for _, text, _ in library)
     copied = []
-    for path in [EVAL, TUNE, TUNE_COLLOQUIAL, NEARMISS]:
+    for path in [EVAL, TUNE, TUNE_COLLOQUIAL, NEARMISS, TUNE_NEARMISS]:
         qs = load_questions(path)
         for q in [c.q for c in qs.cases] + qs.out_of_scope:
             flat = _flat(q)
