@@ -22,7 +22,9 @@ from knowledge.links import pointer_reply
 from knowledge.texts import ADVICE, NO_ANSWER, NOT_COVERED, WHERE_TO_ASK
 from knowledge.types import Clause, Document, Hit, SearchResult
 
-SECOND_CLAUSE_MARGIN = 0.05  # quote a second clause when it scores this close to the best
+# Quote a second clause this close to the best: 0.05 of score, plus the up to 0.05 (local_weight) that the
+# document step gives the leading document's clauses only (a forwarded national sentence is not farther off).
+SECOND_CLAUSE_MARGIN = 0.1
 _DEADLINE = re.compile(r"(\d{4})\s*年\s*(?:底前|前|年底|内)|(\d{4})\s*[-—至到]\s*(\d{4})\s*年|于(\d{4})\s*年底")
 _ORDINAL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百]+[）)]|[一二三四五六七八九十百]+、)\s*")
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百千零0-9]+条")
