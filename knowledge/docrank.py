@@ -9,7 +9,11 @@ one a NEIGHBOURING article wins (every article of 失业保险条例 says 失业
    weighted by that document's OWN IDF: the word that tells its articles apart counts, the word all
    of them share (失业保险 in 失业保险条例) does not;
 3. an article under 法律责任/罚则 restates the duty it punishes with more words, so it outranks the
-   duty itself: it loses penalty_chapter_weight unless the question asks about a penalty.
+   duty itself: it loses penalty_chapter_weight unless the question asks about a penalty;
+4. a question asking for an amount or a duration (knowledge/qtype.py) is answered by the clause that
+   states that figure OF what was asked: clauses gain stated_weight × the question's word coverage of
+   the one sentence part (between ，；。) that states such a figure (「失业金每个月多少」: 第十九条's
+   「失业保险金…最低工资标准的百分之九十按月计发」, not 第二十条's 求职补贴 「标准为…百分之十五」).
 Weights are calibration data (knowledge/lexicon/calibration.yaml). Plain library: no model here.
 """
 
@@ -20,9 +24,12 @@ import re
 from dataclasses import dataclass
 
 from knowledge.index import ARTICLE_LABEL
+from knowledge.qtype import STATES
 from knowledge.types import Clause
 
 PENALTY_CHAPTER = re.compile(r"法律责任|罚\s*则")
+FIGURE_KINDS = ("amount", "duration")  # the question types whose answer is a figure a sentence part states
+_PART = re.compile(r"[，,；;。\n]")
 # A question about consequences (the synonyms turn 怎么处理/罚多少 into 法律责任/罚款).
 PENALTY_ASKED = ("法律责任", "罚", "违法", "违反", "责任", "处分", "赔偿", "追究")
 Words = list[tuple[float, list[str]]]  # a question's words: (IDF weight, forms that count as present)
@@ -36,16 +43,19 @@ class DocWeights:
     doc_heading_weight: float  # weight, in a document's score, of the question's coverage by its title and chapters
     local_weight: float  # weight of a clause's coverage under its document's own IDF (leading document only)
     penalty_chapter_weight: float  # what a 法律责任 article loses when no penalty is asked about
+    stated_weight: float = 0.0  # weight of the coverage of the sentence part stating the asked figure
 
 
 class DocumentIndex:
     """Per document: its clauses' positions and word texts, its title plus chapter headings; per clause:
     whether it sits under a penalty chapter."""
 
-    def __init__(self, doc_of: list[str], texts: list[str], headings: dict[str, str], penal: list[bool]):
-        """doc_of[i], texts[i], penal[i]: clause i's document id, word text and penalty-chapter flag;
-        headings: {doc_id: its title and chapter headings}."""
+    def __init__(self, doc_of: list[str], texts: list[str], headings: dict[str, str], penal: list[bool],
+                 bodies: list[str] | None = None):
+        """doc_of[i], texts[i], penal[i], bodies[i]: clause i's document id, word text, penalty-chapter flag and
+        own text (default: its word text); headings: {doc_id: its title and chapter headings}."""
         self.doc_of, self.texts, self.headings, self.penal = doc_of, texts, headings, penal
+        self.bodies = bodies if bodies is not None else texts
         self.members: dict[str, list[int]] = {}
         for i, d in enumerate(doc_of):
             self.members.setdefault(d, []).append(i)
@@ -60,10 +70,11 @@ class DocumentIndex:
                 if not ARTICLE_LABEL.match(h) and h not in headings.get(c.doc_id, ""):
                     headings[c.doc_id] = headings.get(c.doc_id, "") + h
         penal = [any(PENALTY_CHAPTER.search(h) for h in c.path if not ARTICLE_LABEL.match(h)) for c in clauses]
-        return cls([c.doc_id for c in clauses], texts, headings, penal)
+        return cls([c.doc_id for c in clauses], texts, headings, penal, [c.text for c in clauses])
 
-    def rerank(self, fused: dict[int, float], words: Words, weights: DocWeights) -> dict[int, float]:
-        """Candidates' fused scores and the question's words → new scores for the same candidates."""
+    def rerank(self, fused: dict[int, float], words: Words, weights: DocWeights, kind: str | None = None) -> dict[int, float]:
+        """Candidates' fused scores, the question's words and type (knowledge/qtype.py) → new scores for the
+        same candidates."""
         if not fused or not words:
             return fused
         scores = self.document_scores(fused, words, weights)
@@ -71,8 +82,10 @@ class DocumentIndex:
         leading = max(scores, key=scores.get)
         local = self.local_coverage(leading, words, fused) if weights.local_weight else {}
         penalty = 0.0 if asks_penalty(words) else weights.penalty_chapter_weight
+        figure = weights.stated_weight if kind in FIGURE_KINDS else 0.0
         return {i: s + weights.doc_weight * (scores[self.doc_of[i]] - best) + weights.local_weight * local.get(i, 0.0)
-                - penalty * self.penal[i] for i, s in fused.items()}
+                - penalty * self.penal[i] + (figure and figure * stated_coverage(kind, words, self.bodies[i]))
+                for i, s in fused.items()}
 
     def document_scores(self, fused: dict[int, float], words: Words, weights: DocWeights) -> dict[str, float]:
         """Candidates' scores → {doc_id: its best clause + doc_heading_weight × heading coverage}."""
@@ -99,6 +112,12 @@ class DocumentIndex:
 def asks_penalty(words: Words) -> bool:
     """A question's words (with their synonym forms) → whether it asks about a penalty or liability."""
     return any(a in f for _, forms in words for f in forms for a in PENALTY_ASKED)
+
+
+def stated_coverage(kind: str, words: Words, text: str) -> float:
+    """A question type, its words and a clause's text → the best word coverage of a sentence part (between
+    ，；。) that states that kind of figure; 0 when no part does."""
+    return max((coverage(words, part) for part in _PART.split(text) if STATES[kind].search(part)), default=0.0)
 
 
 def coverage(words: Words, text: str) -> float:

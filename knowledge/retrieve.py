@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from knowledge import concepts, states
+from knowledge import concepts, qtype, states
 from knowledge.docrank import DocumentIndex, DocWeights, coverage as _coverage
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
@@ -127,7 +127,7 @@ class Calibration:
     words the clause contains). answerable ⇔ best cosine + coverage_weight·(that share over the top
     clauses) − oov_weight·(share of words no clause uses) + gap_weight·(how far the best clause's score
     stands above the fifth: a question the documents answer singles one clause out) ≥ threshold.
-    doc_weight … penalty_chapter_weight: the document step's (knowledge/docrank.DocWeights)."""
+    doc_weight … stated_weight: the document step's (knowledge/docrank.DocWeights)."""
 
     bm25_weight: float
     clause_coverage_weight: float
@@ -139,11 +139,13 @@ class Calibration:
     doc_heading_weight: float
     local_weight: float
     penalty_chapter_weight: float
+    stated_weight: float
 
     @property
     def documents(self) -> DocWeights:
         """→ the document step's weights (knowledge/docrank.py)."""
-        return DocWeights(self.doc_weight, self.doc_heading_weight, self.local_weight, self.penalty_chapter_weight)
+        return DocWeights(self.doc_weight, self.doc_heading_weight, self.local_weight, self.penalty_chapter_weight,
+                          self.stated_weight)
 
     @classmethod
     def load(cls, path: Path) -> "Calibration":
@@ -240,7 +242,7 @@ class Retriever:
             + self._named_bonus(clauses[i], named, articles)
             for i in candidates
         }
-        fused = self.document_step.rerank(fused, words, cal.documents)
+        fused = self.document_step.rerank(fused, words, cal.documents, qtype.classify(clean))
         order = sorted(fused, key=fused.get, reverse=True)
         # the answerable evidence looks at the ranking before word coverage was rewarded
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])

@@ -9,7 +9,7 @@ from knowledge.errors import SourceError
 from knowledge.retrieve import Calibration, confidence
 
 GOOD = ("bm25_weight: 0.1\nclause_coverage_weight: 0.4\ncoverage_weight: 0.2\noov_weight: 0.04\ngap_weight: 0.5\nthreshold: 0.8\n"
-        "doc_weight: 0.0\ndoc_heading_weight: 0.3\nlocal_weight: 0.05\npenalty_chapter_weight: 0.1\n")
+        "doc_weight: 0.0\ndoc_heading_weight: 0.3\nlocal_weight: 0.05\npenalty_chapter_weight: 0.1\nstated_weight: 0.15\n")
 
 
 def test_the_shipped_calibration_loads():

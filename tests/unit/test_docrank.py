@@ -80,3 +80,17 @@ def test_tables_from_clauses_keep_titles_chapters_and_penalty_chapters_not_artic
     assert step.headings["sy"] == "失业保险条例第三章　失业保险待遇第五章　罚　则"
     assert step.headings["gf"] == "国务院意见一、总体要求（一）指导思想"
     assert step.penal == [False, True, False] and step.members == {"sy": [0, 1], "gf": [2]}
+
+
+def test_an_amount_question_prefers_the_clause_stating_the_figure_of_what_was_asked():
+    """「失业金每个月多少」: the clause whose figure is the 失业保险金's, not the one whose figure is another benefit's
+    (a 求职补贴 paid during the same months), and only for questions asking for a figure."""
+    bodies = ["失业人员在领取失业保险金期间可以领取求职补贴，标准为本人平均缴费工资的百分之十五。",
+              "失业保险金按照当地最低工资标准的百分之九十按月计发。"]
+    step = DocumentIndex(["sy", "sy"], [b + "失业保险条例" for b in bodies], {"sy": "失业保险条例"}, [False, False], bodies)
+    asked = [(1.0, ["失业金", "失业保险金"]), (1.0, ["每个月", "按月"])]
+    fused = {0: 1.05, 1: 1.0}
+    figure = DocWeights(0.0, 0.0, 0.0, 0.0, stated_weight=0.15)
+    assert max(step.rerank(fused, asked, figure, "amount").items(), key=lambda kv: kv[1])[0] == 1
+    assert step.rerank(fused, asked, figure, None) == fused  # a yes/no question: no figure asked
+    assert step.rerank(fused, asked, OFF, "amount") == fused
