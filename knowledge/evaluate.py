@@ -142,16 +142,18 @@ def misses(fig: Figures, questions: Questions) -> list[str]:
     return lines
 
 
+def hit_names(index, hit) -> set[str]:
+    """An index and one of its search hits → the names a question set may accept the hit's document by."""
+    doc = index.by_id.get(hit.clause.doc_id)
+    return document_names(hit.doc_title, hit.clause.doc_number, doc.version_date if doc else "")
+
+
 def ours(retriever):
     """The real retriever as an evaluate_system search function."""
 
-    def names(hit) -> set[str]:
-        doc = retriever.index.by_id.get(hit.clause.doc_id)
-        return document_names(hit.doc_title, hit.clause.doc_number, doc.version_date if doc else "")
-
     def search(q: str):
         r = retriever.search(q, K)
-        return r.answerable, [(h.clause.text, names(h)) for h in r.hits]
+        return r.answerable, [(h.clause.text, hit_names(retriever.index, h)) for h in r.hits]
 
     return search
 
