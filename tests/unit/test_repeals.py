@@ -169,3 +169,30 @@ def test_citizens_are_told_a_repealed_document_was_repealed_not_amended(tmp_path
     notice = replaced_notice(old, new, new)
     assert notice == "提示：与您的问题最接近的规定出自《退役士兵安置条例》，该文件已被《退役军人安置条例》废止，以下依据现行有效的《退役军人安置条例》答复。"
     assert "修订" not in notice and "修订" not in validity(old, by_id)
+
+
+def test_build_and_documents_commands_show_the_repeal(tmp_path, monkeypatch, capsys):
+    """`python -m knowledge build` and `documents` (in-process, the fake embedder) name the repeal and by what."""
+    import json
+
+    from knowledge import __main__ as cli, embed
+    from tests.doubles import FakeEmbedder
+
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "a.txt").write_text(law("退役士兵安置条例", "2011-10-29", RULE), "utf-8")
+    (folder / "b.txt").write_text(law("退役军人安置条例", "2024-07-29", RULE, "本条例自2024年9月1日起施行。《退役士兵安置条例》同时废止。"), "utf-8")
+    monkeypatch.setenv("KNOWLEDGE_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("KNOWLEDGE_SOURCES_DIR", str(folder))
+    monkeypatch.setattr(embed, "Embedder", lambda path=None: FakeEmbedder())
+    assert cli.main(["build"]) == 0
+    built = capsys.readouterr().out
+    old, new = "tysbaztl-2011-10-29", "tyjraztl-2024-07-29"
+    assert f"[{old}] 行政法规 《退役士兵安置条例》 全国 已废止（由 {new} 《退役军人安置条例》第二条废止） 1 clauses" in built
+    assert f"  repeals [{old}] 《退役士兵安置条例》 (《退役军人安置条例》第二条)" in built
+    assert cli.main(["documents"]) == 0
+    rows = {line.split("\t")[0]: line.split("\t") for line in capsys.readouterr().out.splitlines()}
+    assert rows[old][4] == f"已废止（由 {new} 废止）" and rows[new][4] == "现行有效"
+    assert cli.main(["documents", "--json"]) == 0
+    listed = {d["doc_id"]: d for d in json.loads(capsys.readouterr().out)}
+    assert (listed[old]["status"], listed[old]["superseded_by"]) == ("已废止", new)
