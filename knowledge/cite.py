@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from knowledge.layouts.common import cn_numeral
 from knowledge.types import REPEALED, Clause, Document
+from knowledge.versions import in_force_successor, title_key
 
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇]+条(之[一二三四五六七八九十]+)?$")
 
@@ -64,18 +66,29 @@ def version_label(doc: Document) -> str:
     return f"{cn_date(date)}{event}版" if date else ""
 
 
-def validity(doc: Document, documents: dict[str, Document]) -> str:
+def validity(doc: Document, documents: Mapping[str, Document]) -> str:
     """A document's metadata → '，2022年5月1日起施行，现行有效', '，已被修订，现行有效的是2022年4月20日修订版' or
     '，已被《退役军人安置条例》废止' (repealed by another document's text)
     (the 施行 date only when it is this version's own, not an earlier version's)."""
     start = doc.dates.get("施行", "")
     parts = [f"{cn_date(start)}起施行"] if start and start >= doc.version_date else []
     successor = documents.get(doc.superseded_by) if doc.superseded_by else None
+    current = _in_force_label(doc, documents) if successor is not None and not doc.in_force else ""
     if successor is not None and doc.status == REPEALED:
         parts.append(f"已被《{successor.title}》废止")
     else:
-        parts.append(f"{doc.status}，现行有效的是{version_label(successor)}" if successor and not doc.in_force else doc.status)
+        parts.append(f"{doc.status}，现行有效的是{current}" if current else doc.status)
     return "".join(f"，{p}" for p in parts)
+
+
+def _in_force_label(doc: Document, documents: Mapping[str, Document]) -> str:
+    """A replaced document → the one in force that replaces it: '2022年4月20日修订版' (same title) or
+    '《乙条例》2020年5月1日公布版' (an earlier version's successor was repealed by another document); '' when none."""
+    current = in_force_successor(doc.doc_id, list(documents.values()))
+    if current is None:
+        return ""
+    label = version_label(current)
+    return label if title_key(current.title) == title_key(doc.title) else f"《{current.title}》{label}"
 
 
 def replaced_notice(old: Document, new: Document, repealer: Document | None = None) -> str:

@@ -127,6 +127,9 @@ def test_the_version_in_force_at_the_repeal_is_repealed_and_older_ones_lead_to_t
     assert (second.status, second.superseded_by) == (REPEALED, repealer.doc_id)
     assert (first.status, first.superseded_by) == (AMENDED, second.doc_id)
     assert in_force_successor(first.doc_id, corpus.documents) is repealer
+    by_id = {d.doc_id: d for d in corpus.documents}
+    assert validity(first, by_id) == "，已被修订，现行有效的是《乙登记条例》2020年5月1日公布版"
+    assert validity(second, by_id) == "，已被《乙登记条例》废止"
 
 
 def test_a_title_re_enacted_after_the_repeal_is_left_alone(tmp_path):
