@@ -12,7 +12,7 @@ import re
 
 from knowledge.layouts.common import cn_number
 from knowledge.types import REPEALED, Clause, Document, Repeal
-from knowledge.versions import title_key
+from knowledge.versions import by_title, title_key
 
 _TITLE = re.compile(r"《([^《》]+)》")
 _SENTENCE = re.compile(r"[^。！？；\n]+")
@@ -20,7 +20,7 @@ _SENTENCE = re.compile(r"[^。！？；\n]+")
 _PARTIAL = re.compile(r"^\s*(中|第|的|有关|关于|部分|所附|附件)")
 _IN_FORCE = re.compile(r"自(\d{4}|[一二三四五六七八九〇零○]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
                        r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日起(?:施行|实行|生效)")
-_CN_YEAR = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+_CN_YEAR = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 
 def repealed_titles(text: str) -> list[str]:
@@ -40,8 +40,12 @@ def stated_in_force(text: str) -> str:
     if not m:
         return ""
     year, month, day = m.groups()
-    number = (lambda s: int(s) if s.isdigit() else cn_number(s))
-    return f"{int(year.translate(_CN_YEAR)):04d}-{number(month):02d}-{number(day):02d}"
+    return f"{int(year.translate(_CN_YEAR)):04d}-{_number(month):02d}-{_number(day):02d}"
+
+
+def _number(text: str) -> int:
+    """'9' or '九' → 9, '十一' → 11."""
+    return int(text) if text.isdigit() else cn_number(text)
 
 
 def link_repeals(documents: list[Document], clauses: list[Clause], fixed: set[str]) -> tuple[list[Repeal], dict[str, list[str]]]:
@@ -50,9 +54,7 @@ def link_repeals(documents: list[Document], clauses: list[Clause], fixed: set[st
 
     → (repeals applied, warnings per source for a repeal left out because it would close a cycle)."""
     by_id = {d.doc_id: d for d in documents}
-    groups: dict[str, list[Document]] = {}
-    for doc in documents:
-        groups.setdefault(title_key(doc.title), []).append(doc)
+    groups = by_title(documents)
     found = [(_effective(c, by_id[c.doc_id]), c, title) for c in clauses
              if c.official and c.doc_id in by_id and by_id[c.doc_id].in_force for title in repealed_titles(c.text)]
     applied, warnings = [], {}
