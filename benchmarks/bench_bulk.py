@@ -3,7 +3,8 @@
 Usage: python benchmarks/bench_bulk.py [--bulk DIR] [--embed] [--list] [--distractors [SET.yaml …]]
 Parse-only by default: files, documents parsed without warnings (goal ≥ 98 %), documents whose
 parsed article count differs from the 第X条 headings of their text (listed), versions linked,
-copies, files left out, parse time and peak memory. --embed also builds the full index
+documents repealed by another document's text (「……《A》同时废止」; listed with --list), copies,
+files left out, parse time and peak memory. --embed also builds the full index
 (embedding every clause) into a temporary folder and reports its time and peak memory.
 --distractors builds the shipped library WITH the bulk folder beside it into var/bench-bulk (kept: its
 embedding cache makes a second run cheap) and reports the question sets named (default: the law tuning
@@ -58,7 +59,8 @@ def parse_figures(folder: Path, show: bool) -> None:
     parsed = [f for f in corpus.files if f.role == "parsed"]
     clean = [f for f in parsed if not f.warnings]
     warned = [f for f in corpus.files if f.warnings]
-    linked = [d for d in corpus.documents if d.superseded_by]
+    repealed = {r.target for r in corpus.repeals}
+    linked = [d for d in corpus.documents if d.superseded_by and d.doc_id not in repealed]
     mismatches = article_mismatches(corpus, folder)
     print(f"files {len(corpus.files)}: parsed {len(parsed)}, copies {sum(f.role == 'copy' for f in corpus.files)}, "
           f"duplicates {sum(f.role == 'duplicate' for f in corpus.files)}, left out {len(corpus.left_out)}")
@@ -68,6 +70,7 @@ def parse_figures(folder: Path, show: bool) -> None:
     print(f"parsed without warnings: {len(clean)}/{len(corpus.files)} = {share:.1%} (goal ≥ {GOAL:.0%})")
     print(f"versions linked: {len(linked)} earlier versions point to the version in force "
           f"({len({d.superseded_by for d in linked})} documents with several versions)")
+    repeal_figures(corpus, show)
     print(f"article count differs from 第X条 headings: {len(mismatches)}")
     for source, expected, got in mismatches:
         print(f"  {source}: {expected} headings, {got} articles parsed")
@@ -75,6 +78,16 @@ def parse_figures(folder: Path, show: bool) -> None:
         for f in warned:
             print(f"  {f.source}: {'; '.join(f.warnings)[:300]}")
     print(f"parse time {seconds:.1f} s, peak memory {peak_rss_mb():.0f} MB")
+
+
+def repeal_figures(corpus, show: bool) -> None:
+    """A parsed corpus → how many documents another document's text repealed (listed with --list)."""
+    titles = {d.doc_id: f"《{d.title}》" for d in corpus.documents}
+    print(f"repealed by another document's text: {len(corpus.repeals)} documents "
+          f"(by {len({r.by for r in corpus.repeals})} documents in force)")
+    if show:
+        for r in corpus.repeals:
+            print(f"  {r.target} {titles[r.target]} ← {r.clause_id} {titles[r.by]}")
 
 
 def embed_figures(folder: Path) -> None:

@@ -12,8 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+from knowledge.cite import short_source
 from knowledge.config import KnowledgeSettings
 from knowledge.errors import KnowledgeError, QueryError
+from knowledge.types import REPEALED
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +72,7 @@ def _build(args) -> int:
 def build_report(corpus) -> str:
     """A Corpus → one block per source file: role, layout, and per document kind, title, region, status, clauses, warnings."""
     docs = {d.doc_id: d for d in corpus.documents}
+    stated = {r.target: r for r in corpus.repeals}
     lines = []
     for f in corpus.files:
         lines.append(f"{f.source}: {f.role}" + (f" ({f.layout})" if f.layout else "") + (f" — {f.detail}" if f.detail else ""))
@@ -78,9 +81,23 @@ def build_report(corpus) -> str:
                 d = docs[doc_id]
                 count = sum(c.doc_id == doc_id for c in corpus.clauses)
                 lines.append(f"  [{doc_id}] {d.kind} 《{d.title}》 {d.region} {d.status}"
-                             + (f"（现行版本 {d.superseded_by}）" if d.superseded_by else "") + f" {count} clauses")
+                             + _replaced_by(d, stated.get(doc_id), corpus) + f" {count} clauses")
+                lines += [f"  repeals [{r.target}] 《{docs[r.target].title}》 ({_where(r, corpus)})" for r in corpus.repeals if r.by == doc_id]
         lines += [f"  warning: {w}" for w in f.warnings]
     return "\n".join(lines)
+
+
+def _replaced_by(doc, repeal, corpus) -> str:
+    """A document and the repeal of it found in another's text (or None) → '（现行版本 X）', '（由 X《…》第九十三条废止）' or ''."""
+    if repeal is not None:
+        return f"（由 {repeal.by} {_where(repeal, corpus)}废止）"
+    return f"（现行版本 {doc.superseded_by}）" if doc.superseded_by else ""
+
+
+def _where(repeal, corpus) -> str:
+    """A Repeal → the clause stating it, as cited: 《退役军人安置条例》第九十三条."""
+    clause = next(c for c in corpus.clauses if c.clause_id == repeal.clause_id)
+    return short_source(clause, next(d.title for d in corpus.documents if d.doc_id == repeal.by))
 
 
 def _documents(args) -> int:
@@ -96,7 +113,8 @@ def _documents(args) -> int:
     else:
         for r in rows:
             number = f"（{r['doc_number']}）" if r["doc_number"] else ""
-            print(f"{r['doc_id']}\t{r['kind']}\t《{r['title']}》{number}\t{r['region']}\t{r['status']}\t"
+            repealed = f"（由 {r['superseded_by']} 废止）" if r["status"] == REPEALED and r["superseded_by"] else ""
+            print(f"{r['doc_id']}\t{r['kind']}\t《{r['title']}》{number}\t{r['region']}\t{r['status']}{repealed}\t"
                   f"{r['version_date'] or '日期未知'}\t{r['clauses']} 条款\t{r['source']}")
     return 0
 

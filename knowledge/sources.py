@@ -1,4 +1,4 @@
-"""Sources: a folder of policy files → one Corpus (documents parsed, copies aligned, versions linked).
+"""Sources: a folder of policy files → one Corpus (documents parsed, copies aligned, versions and repeals linked).
 
 Each file's layout is detected from its text (knowledge.layouts). A parsed document that repeats
 one already parsed (same 文号, or same title and version date) makes its file a copy; a text no
@@ -18,6 +18,7 @@ from knowledge import formats, layouts, sidecar
 from knowledge.align import align_copy, copy_doc_numbers
 from knowledge.errors import SourceError, UnplaceableSource
 from knowledge.normalize import match_key
+from knowledge.repeals import link_repeals
 from knowledge.types import Clause, Corpus, Document, FileReport
 from knowledge.versions import link_versions, same_version, title_key
 
@@ -65,6 +66,9 @@ def load_corpus(folder: Path, strict: bool = False, extra: Path | None = None) -
             _leave_out(path, exc, lib, strict)
     for source, notes in link_versions(lib.documents, lib.fixed_status).items():
         lib.reports[source].warnings.extend(notes)
+    repeals, warnings = link_repeals(lib.documents, lib.clauses, lib.fixed_status)
+    for source, notes in warnings.items():
+        lib.reports[source].warnings.extend(notes)
     for path, text in copies:
         try:
             lib.clauses.extend(_align(path, text, lib))
@@ -72,7 +76,7 @@ def load_corpus(folder: Path, strict: bool = False, extra: Path | None = None) -
             _leave_out(path, exc, lib, strict)
     reports = [lib.reports[p.name] for p in source_files(folder, extra)]
     skipped = [r.source for r in reports if r.role == "duplicate"]
-    return Corpus(lib.documents, lib.clauses, skipped, reports)
+    return Corpus(lib.documents, lib.clauses, skipped, reports, repeals)
 
 
 def _distinct_texts(paths: list[Path], reports: dict[str, FileReport], strict: bool) -> list[tuple[Path, str]]:

@@ -82,7 +82,7 @@ class Document:
     kind: str = "规范性文件"  # one of KINDS
     region: str = "全国"  # 全国 / 广东省 / 广州市 …
     status: str = IN_FORCE  # one of STATUSES
-    superseded_by: str = ""  # doc_id of the version in force when status is 已被修订
+    superseded_by: str = ""  # doc_id of the version in force (已被修订) or of the document that repealed it (已废止)
     history: str = ""  # the bracketed history line as written (laws)
     copies: list[str] = field(default_factory=list)  # other files holding the same document
 
@@ -111,6 +111,16 @@ class Document:
 
 
 @dataclass
+class Repeal:
+    """A document repealed by another's text: 「……《退役士兵安置条例》同时废止」."""
+
+    target: str  # doc_id of the repealed document
+    by: str  # doc_id of the repealing document
+    clause_id: str  # the clause that states it
+    named: str  # the title as the clause writes it
+
+
+@dataclass
 class Corpus:
     """Everything parsed from the sources: documents and their clauses, in reading order."""
 
@@ -118,6 +128,7 @@ class Corpus:
     clauses: list[Clause]
     skipped_sources: list[str] = field(default_factory=list)  # byte-identical duplicates
     files: list["FileReport"] = field(default_factory=list)  # what became of each source file
+    repeals: list[Repeal] = field(default_factory=list)  # documents repealed by another's text
 
     @property
     def left_out(self) -> list["FileReport"]:

@@ -16,15 +16,20 @@ def same_version(a: Document, b: Document) -> bool:
     return title_key(a.title) == title_key(b.title) and a.version_date == b.version_date
 
 
+def by_title(documents: list[Document]) -> dict[str, list[Document]]:
+    """Documents → their versions grouped by title_key, in the documents' order."""
+    groups: dict[str, list[Document]] = {}
+    for doc in documents:
+        groups.setdefault(title_key(doc.title), []).append(doc)
+    return groups
+
+
 def link_versions(documents: list[Document], fixed: set[str]) -> dict[str, list[str]]:
     """Mark earlier versions 已被修订 (superseded_by the latest) unless a sidecar fixed their status.
 
     → warnings per source for groups whose versions cannot be ordered (a version without dates)."""
-    groups: dict[str, list[Document]] = {}
-    for doc in documents:
-        groups.setdefault(title_key(doc.title), []).append(doc)
     warnings: dict[str, list[str]] = {}
-    for docs in groups.values():
+    for docs in by_title(documents).values():
         if len(docs) < 2:
             continue
         undated = [d for d in docs if not d.version_date]
