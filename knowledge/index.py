@@ -31,7 +31,7 @@ from knowledge.tokenize import Tokenizer
 from knowledge.types import Clause, Corpus, Document
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"  # bump when parsing or document metadata changes (3: repeals stated in another document's text)
 FILES = ("manifest.json", "documents.json", "clauses.json", "dense.faiss", "bm25")
 ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条(之[一二三四五六七八九十]+)?$")
 REBUILD_HINT = "rebuild it with: python -m knowledge build (or make index)"
