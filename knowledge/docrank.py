@@ -10,7 +10,7 @@ one a NEIGHBOURING article wins (every article of 失业保险条例 says 失业
    of them share (失业保险 in 失业保险条例) does not;
 3. an article under 法律责任/罚则 restates the duty it punishes with more words, so it outranks the
    duty itself: it loses penalty_chapter_weight unless the question asks about a penalty;
-4. a question asking for an amount or a duration (knowledge/qtype.py) is answered by the clause that
+4. a question asking for an age, an amount or a duration (knowledge/qtype.py) is answered by the clause that
    states that figure OF what was asked: clauses gain stated_weight × the question's word coverage of
    the one sentence part (between ，；。) that states such a figure (「失业金每个月多少」: 第十九条's
    「失业保险金…最低工资标准的百分之九十按月计发」, not 第二十条's 求职补贴 「标准为…百分之十五」).
@@ -28,7 +28,7 @@ from knowledge.qtype import STATES
 from knowledge.types import Clause
 
 PENALTY_CHAPTER = re.compile(r"法律责任|罚\s*则")
-FIGURE_KINDS = ("amount", "duration")  # the question types whose answer is a figure a sentence part states
+FIGURE_KINDS = ("age", "amount", "duration")  # the question types whose answer is a figure a sentence part states
 _PART = re.compile(r"[，,；;。\n]")
 # A question about consequences (the synonyms turn 怎么处理/罚多少 into 法律责任/罚款).
 PENALTY_ASKED = ("法律责任", "罚", "违法", "违反", "责任", "处分", "赔偿", "追究")

@@ -1,6 +1,6 @@
 """Question types: a citizen's question → what kind of specific it asks for, and whether a clause states it.
 
-Six kinds: amount (多少钱), duration (多久), place (去哪里办), procedure (怎么申请), eligibility
+Seven kinds: age (多少岁), amount (多少钱), duration (多久), place (去哪里办), procedure (怎么申请), eligibility
 (什么条件), validity (还有效吗). A clause "states" an amount when it has a figure with a unit, a
 duration when it has a count of years/months/days, and so on; when the clauses chosen for an answer
 do not state what was asked, the answer says so first (「政策文件没有规定具体金额」).
@@ -14,6 +14,7 @@ from knowledge.normalize import clean_query
 
 # Checked in this order: 「去哪里申请」 asks for a place, 「申请要多久」 for a duration.
 CUES: dict[str, str] = {
+    "age": r"多少岁|几岁|多少周岁|多大年龄|多大年纪|多大岁数|年龄是多少|年龄多少",
     "amount": r"多少钱|多少|几多|金额|补多少|给多少|几块|几千|几万|几百|比例|额度|标准是|什么标准|啥标准",
     "duration": r"多久|多长时间|多长|几年|几个月|几天|期限|什么时候|啥时候|何时|最长",
     "place": r"去哪|在哪|哪里|哪儿|找谁|哪个部门|什么部门|什么地方|啥地方|窗口",
@@ -30,6 +31,7 @@ STATUS = ("离校", "毕业", "失业", "就业", "入伍", "服役", "现役", 
 _NOT_STATUS = "".join(f"(?<!{w})" for w in STATUS)
 # What a clause must contain to state each kind of specific.
 STATES: dict[str, re.Pattern] = {
+    "age": re.compile(r"(?:[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})\s*周?岁"),
     "amount": re.compile(rf"(?:{_NUM})\s*(?:元|万元|千元|百元|%|％|倍)|百分之|标准为|比例为|额度为"),
     "duration": re.compile(rf"(?<![0-9]){_NOT_STATUS}(?:[0-9]{{1,2}}|[一二三四五六七八九十两半]+)\s*(?:年|个月|周|天|日|个工作日)"
                            r"(?:以上|以内|内|以下)?|期限为"),
@@ -40,6 +42,7 @@ STATES: dict[str, re.Pattern] = {
 }
 
 NOT_STATED: dict[str, str] = {
+    "age": "政策文件没有规定具体年龄。",
     "amount": "政策文件没有规定具体金额（标准）。",
     "duration": "政策文件没有规定具体期限。",
     "place": "政策文件没有规定具体的办理地点。",
@@ -50,7 +53,7 @@ NOT_STATED: dict[str, str] = {
 
 
 def classify(question: str) -> str | None:
-    """A question → the specific it asks for ('amount', 'duration', 'place', 'procedure', 'eligibility',
+    """A question → the specific it asks for ('age', 'amount', 'duration', 'place', 'procedure', 'eligibility',
     'validity'), or None for a general question (「有什么政策」); 繁体 and Cantonese are read as 简体 Mandarin."""
     question = clean_query(question, len(question) + 1)
     for kind, cue in _CUES.items():

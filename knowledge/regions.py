@@ -20,7 +20,7 @@ from dataclasses import dataclass
 NATIONAL = "全国"
 OTHER = "其他地区"  # the citizen's region has no document in the library and they did not name it
 PREFER_MARGIN = 0.08  # a local clause this close to the best clause is quoted before a national one
-LOCAL_SPECIFICS = ("amount", "duration", "place", "procedure")  # what local rules set differently (qtype kinds)
+LOCAL_SPECIFICS = ("age", "amount", "duration", "place", "procedure")  # what local rules set differently (qtype kinds)
 LEVELS = {NATIONAL: 0, "省": 1, "市": 2, "县": 3}
 # The State Council's one-character abbreviations; the division data set has none.
 ABBREVIATIONS = {

@@ -21,6 +21,8 @@ DATES = {"yf2017-101": Document("粤府〔2017〕101号", TITLE, "广东省人�
 
 @pytest.mark.parametrize("question, kind", [
     ("创业担保贷款最多能贷多少钱", "amount"),
+    ("退休年龄是多少岁", "age"),
+    ("多大年纪可以领养老金", "age"),
     ("见习补贴一个月给几千块", "amount"),
     ("贷款最长能贷几年", "duration"),
     ("求职创业补贴去哪里申请", "place"),
@@ -44,6 +46,7 @@ def test_what_a_clause_states():
     assert qtype.states("amount", "给予每人1000元的一次性补贴") and not qtype.states("amount", LOAN.text)
     assert not qtype.states("duration", "2018年底前建成")  # a year is a date, not a length of time
     assert qtype.states("procedure", "持就业创业证向当地公共就业服务机构申请")
+    assert qtype.states("age", "年满16周岁") and not qtype.states("age", "达到法定退休年龄时累计缴费满十五年")
 
 
 @pytest.mark.parametrize("question, phrase", [
