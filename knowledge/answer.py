@@ -91,8 +91,9 @@ def _quoted(hits: list[Hit], documents: Mapping[str, Document]) -> list[Hit]:
     both state the same rule, the local text is the one that applies, and paraphrases then lead alike."""
     close = [h for h in hits[:2] if h.score >= hits[0].score - SECOND_CLAUSE_MARGIN]
     docs = [documents.get(h.clause.doc_id) for h in close]
-    if len(close) == 2 and all(docs) and docs[0].source == docs[1].source:
-        return sorted(close, key=lambda h: -regions.locality(documents[h.clause.doc_id].region))
+    if len(close) == 2 and all(docs) and docs[0].source == docs[1].source and \
+            regions.locality(docs[1].region) > regions.locality(docs[0].region):
+        return close[::-1]
     return close
 
 

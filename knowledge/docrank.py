@@ -83,8 +83,9 @@ class DocumentIndex:
         local = self.local_coverage(leading, words, fused) if weights.local_weight else {}
         penalty = 0.0 if asks_penalty(words) else weights.penalty_chapter_weight
         figure = weights.stated_weight if kind in FIGURE_KINDS else 0.0
+        stated = {i: stated_coverage(kind, words, self.bodies[i]) for i in fused} if figure else {}
         return {i: s + weights.doc_weight * (scores[self.doc_of[i]] - best) + weights.local_weight * local.get(i, 0.0)
-                - penalty * self.penal[i] + (figure and figure * stated_coverage(kind, words, self.bodies[i]))
+                - penalty * self.penal[i] + figure * stated.get(i, 0.0)
                 for i, s in fused.items()}
 
     def document_scores(self, fused: dict[int, float], words: Words, weights: DocWeights) -> dict[str, float]:
