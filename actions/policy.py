@@ -66,8 +66,9 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str,
                             qtype.classify(query))
     result.hits = choice.hits[:QUOTED]
     reply = compose(query, result, docs)
-    if not reply.answerable:
-        dispatcher.utter_message(**render.message(reply.text, buttons=[HANDOFF_BUTTON], answerable=False))
+    if not reply.answerable:  # an honest no, perhaps with a clause offered as related (its citation shown)
+        citations = [citation_payload(h.clause, h.doc_title) for h in reply.hits]
+        dispatcher.utter_message(**render.message(reply.text, citations, buttons=[HANDOFF_BUTTON], answerable=False))
         return events + [SlotSet("last_clause_ids", [])]
     if choice.ask and not tracker.get_slot("region_asked"):
         region.ask(dispatcher, regions.library_regions(by_region))

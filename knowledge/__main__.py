@@ -65,7 +65,8 @@ def _build(args) -> int:
     started = time.perf_counter()
     folder, corpus = build_with_report(settings, Embedder(settings.model_path), progress=sys.stderr.isatty(), strict=args.strict)
     print(build_report(corpus))
-    print(f"index {folder} ({len(corpus.clauses)} clauses, {len(corpus.documents)} documents) in {time.perf_counter() - started:.1f} s")
+    asked = sum(len(q) for q in corpus.asked.values())
+    print(f"index {folder} ({len(corpus.clauses)} clauses, {asked} asked questions, {len(corpus.documents)} documents) in {time.perf_counter() - started:.1f} s")
     return 0
 
 

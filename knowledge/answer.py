@@ -19,7 +19,7 @@ from knowledge import qtype, regions
 from knowledge.cite import cn_date, replaced_line, short_source, source, validity, version_label
 from knowledge.contract import Citation
 from knowledge.links import pointer_reply
-from knowledge.texts import ADVICE, NO_ANSWER, NOT_COVERED, WHERE_TO_ASK
+from knowledge.texts import ADVICE, NO_ANSWER, NOT_COVERED, RELATED, WHERE_TO_ASK
 from knowledge.types import Clause, Document, Hit, SearchResult
 
 # Quote a second clause this close to the best: 0.05 of score, plus the up to 0.05 (local_weight) that the
@@ -68,12 +68,14 @@ def compose(question: str, result: SearchResult, documents: Mapping[str, Documen
     if result.missing_concepts:
         return Answer(_not_covered(result.missing_concepts), answerable=False, kind=kind)
     hits = result.hits
-    if not hits or not (result.answerable or (kind and result.key_concepts)):
+    if not hits:
         return Answer(NO_ANSWER, answerable=False, kind=kind)
+    if not (result.answerable or (kind and result.key_concepts)):
+        return _unsure(result, documents, kind)
     chosen = _quoted(hits, documents)
     specific = not kind or qtype.states(kind, "".join(h.clause.text for h in chosen))
     if not result.answerable and specific:
-        return Answer(NO_ANSWER, answerable=False, kind=kind)  # unsure, and nothing specific to point at
+        return _unsure(result, documents, kind)  # unsure, and nothing specific to point at
     if specific:
         lead, ask = f"适用政策：{policy_name(chosen[0])}。", ""
     else:
@@ -83,6 +85,17 @@ def compose(question: str, result: SearchResult, documents: Mapping[str, Documen
     lines = [replaced_line(result, documents) + lead, *(f"「{c.text}」" for c in clauses), "出处：" + "；".join(short_source(h.clause, h.doc_title) for h in chosen)]
     lines.append(ask + currency_notice(clauses, documents, today, advice=not ask))
     return Answer("\n".join(lines), chosen, True, kind, specific)
+
+
+def _unsure(result: SearchResult, documents: Mapping[str, Document], kind: str) -> Answer:
+    """A result too weak to assert → an honest no; when it is near (result.related), the best clause is offered
+    as possibly related, marked so, with where to ask — still not an answer (answerable False)."""
+    if not result.related:
+        return Answer(NO_ANSWER, answerable=False, kind=kind)
+    hit = result.hits[0]
+    lines = [replaced_line(result, documents) + RELATED, f"「{hit.clause.text}」", "出处：" + short_source(hit.clause, hit.doc_title),
+             WHERE_TO_ASK]
+    return Answer("\n".join(lines), [hit], False, kind, False)
 
 
 def _quoted(hits: list[Hit], documents: Mapping[str, Document]) -> list[Hit]:

@@ -1,7 +1,8 @@
 """Index: Corpus → an index folder (clause store, FAISS vectors, BM25), written atomically; and back.
 
 Layout under the index dir:
-    builds/<key>/   manifest.json, documents.json, clauses.json, dense.faiss, bm25/
+    builds/<key>/   manifest.json, documents.json, clauses.json, dense.faiss, bm25/,
+                    asked.json, asked.faiss (the questions clauses answer: knowledge/asked.py)
     current         symlink → builds/<key>, swapped atomically (os.replace) after a build
 The key hashes the sources, the dictionary, the model and the pipeline version, so a stale
 index is detected by comparing keys.
@@ -18,21 +19,24 @@ import re
 import shutil
 import tempfile
 import time
+import dataclasses
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
+from knowledge.asked import questions_path
 from knowledge.embed_cache import EmbeddingCache
 from knowledge.errors import IndexMissingError, SettingError
+from knowledge.normalize import clean_query
 from knowledge.sidecar import sidecar_path
 from knowledge.sources import load_corpus, read_text, source_files
 from knowledge.tokenize import Tokenizer
 from knowledge.types import Clause, Corpus, Document
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "3"  # bump when parsing or document metadata changes (3: repeals stated in another document's text)
-FILES = ("manifest.json", "documents.json", "clauses.json", "dense.faiss", "bm25")
+PIPELINE_VERSION = "4"  # bump when parsing or document metadata changes (4: questions clauses answer)
+FILES = ("manifest.json", "documents.json", "clauses.json", "dense.faiss", "bm25", "asked.json", "asked.faiss")
 ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条(之[一二三四五六七八九十]+)?$")
 REBUILD_HINT = "rebuild it with: python -m knowledge build (or make index)"
 
@@ -47,6 +51,8 @@ class LoadedIndex:
     clauses: list[Clause]
     dense: object  # faiss.Index
     bm25: object  # bm25s.BM25
+    asked: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (clause index, a question it answers)
+    asked_dense: object = None  # faiss.Index: row j = the vector of asked[j]'s question
 
     @property
     def doc_titles(self) -> dict[str, str]:
@@ -71,8 +77,9 @@ def index_key(settings: KnowledgeSettings, embedder: Embedder) -> str:
     for path in source_files(settings.sources_dir, settings.library_sources):
         h.update(f"\nsource:{path.name}\n".encode())
         h.update(read_text(path).encode())
-        if sidecar_path(path).is_file():
-            h.update(b"\nsidecar\n" + sidecar_path(path).read_bytes())
+        for extra in (sidecar_path(path), questions_path(path)):
+            if extra.is_file():
+                h.update(f"\n{extra.name}\n".encode() + extra.read_bytes())
     return h.hexdigest()
 
 
@@ -130,9 +137,16 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     started = time.perf_counter()
     titles = {d.doc_id: d.title for d in corpus.documents}
     texts = [clause_text_for_search(c, titles.get(c.doc_id, "")) for c in corpus.clauses]
-    vectors = EmbeddingCache(settings.index_dir, embedder).encode(texts, progress=progress)  # unchanged clauses reuse their vectors
+    asked = asked_rows(corpus)
+    cache = EmbeddingCache(settings.index_dir, embedder)
+    vectors = cache.encode(texts + [clean_query(q, settings.max_query_chars) for _, q in asked], progress=progress)  # unchanged texts reuse their vectors
+    vectors, asked_vectors = vectors[: len(texts)], vectors[len(texts) :]
     dense = dense_index(settings, vectors)
     faiss.write_index(dense, str(folder / "dense.faiss"))
+    asked_dense = faiss.IndexFlatIP(vectors.shape[1])  # a few thousand short questions: exact search is fast
+    asked_dense.add(asked_vectors)
+    faiss.write_index(asked_dense, str(folder / "asked.faiss"))
+    _write_json(folder / "asked.json", asked)
     tokenizer = Tokenizer(settings.userdict)
     bm25 = bm25s.BM25()
     bm25.index([tokenizer.tokens(t) or ["∅"] for t in texts], show_progress=False)
@@ -142,10 +156,16 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     manifest = {
         "key": key, "pipeline": PIPELINE_VERSION, "model": str(embedder.path), "fingerprint": embedder.fingerprint, "dim": int(vectors.shape[1]),
         "faiss": settings.index_factory,
-        "clauses": len(corpus.clauses), "documents": [d.doc_id for d in corpus.documents],
+        "clauses": len(corpus.clauses), "asked": len(asked), "documents": [d.doc_id for d in corpus.documents],
         "skipped_sources": corpus.skipped_sources, "files": [asdict(f) for f in corpus.files], "build_seconds": round(time.perf_counter() - started, 2),
     }
     _write_json(folder / "manifest.json", manifest)
+
+
+def asked_rows(corpus: Corpus) -> list[tuple[int, str]]:
+    """A corpus → (clause index, question) for every question a clause answers, in clause order."""
+    position = {c.clause_id: i for i, c in enumerate(corpus.clauses) if c.official}
+    return [(position[cid], q) for cid, qs in corpus.asked.items() if cid in position for q in qs]
 
 
 def dense_index(settings: KnowledgeSettings, vectors):
@@ -233,12 +253,14 @@ def load(settings: KnowledgeSettings) -> LoadedIndex:
         clauses = [Clause.from_dict(c) for c in json.loads((folder / "clauses.json").read_text("utf-8"))]
         dense = faiss.read_index(str(folder / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+        asked = [(int(i), q) for i, q in json.loads((folder / "asked.json").read_text("utf-8"))]
+        asked_dense = faiss.read_index(str(folder / "asked.faiss"))
     except Exception as exc:  # any unreadable file means the same thing to the operator
         raise IndexMissingError(f"{folder.resolve()}: index is corrupt ({type(exc).__name__}: {exc}); {REBUILD_HINT}") from exc
     search_parameters(settings, dense)
-    if dense.ntotal != len(clauses) or manifest.get("clauses") != len(clauses):
+    if dense.ntotal != len(clauses) or manifest.get("clauses") != len(clauses) or asked_dense.ntotal != len(asked):
         raise IndexMissingError(f"{folder.resolve()}: index is inconsistent ({dense.ntotal} vectors, {len(clauses)} clauses); {REBUILD_HINT}")
-    return LoadedIndex(folder.resolve(), manifest["key"], documents, clauses, dense, bm25)
+    return LoadedIndex(folder.resolve(), manifest["key"], documents, clauses, dense, bm25, asked, asked_dense)
 
 
 def ensure(settings: KnowledgeSettings, embedder: Embedder, rebuild: bool = True) -> LoadedIndex:

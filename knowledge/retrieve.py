@@ -37,6 +37,7 @@ from knowledge.types import IN_FORCE, Hit, SearchResult
 from knowledge.versions import in_force_successor
 
 CANDIDATES = 50
+ASKED_CANDIDATES = 50  # nearest asked questions looked at (knowledge/asked.py)
 UNOFFICIAL_PENALTY = 0.02  # text found only in an unofficial copy ranks below equal official text
 COVERAGE_DEPTH = 3
 CONCEPT_DEPTH = 10  # candidates searched for the question's key concept (knowledge/concepts.py)
@@ -127,7 +128,10 @@ class Calibration:
     words the clause contains). answerable ⇔ best cosine + coverage_weight·(that share over the top
     clauses) − oov_weight·(share of words no clause uses) + gap_weight·(how far the best clause's score
     stands above the fifth: a question the documents answer singles one clause out) ≥ threshold.
-    doc_weight … stated_weight: the document step's (knowledge/docrank.DocWeights)."""
+    doc_weight … stated_weight: the document step's (knowledge/docrank.DocWeights). asked_weight: how far a
+    clause's cosine is lifted towards that of the nearest question it answers (knowledge/asked.py), 1 = all the way;
+    asked_answer_weight: the weight of that nearest asked question's cosine in the confidence. Below the threshold
+    but at least related_threshold, the best clause is offered as related, not asserted (knowledge/answer.py)."""
 
     bm25_weight: float
     clause_coverage_weight: float
@@ -140,6 +144,9 @@ class Calibration:
     local_weight: float
     penalty_chapter_weight: float
     stated_weight: float
+    asked_weight: float
+    asked_answer_weight: float
+    related_threshold: float
 
     @property
     def documents(self) -> DocWeights:
@@ -227,8 +234,9 @@ class Retriever:
         known = list(dict.fromkeys(t for t in tokens if t in self._vocab))
         keyword = self.index.bm25.get_scores(known) if known else np.zeros(n, dtype=np.float32)
         named, articles = self._named(clean)
+        asked = self._asked_scores(vector)
         candidates = list(dict.fromkeys([int(i) for i in dense_ids[0] if i >= 0] + [int(i) for i in np.argsort(-keyword)[:CANDIDATES]]
-                                        + [i for d in named for a in articles for i in self._articles.get((d, a), [])]))
+                                        + [i for d in named for a in articles for i in self._articles.get((d, a), [])] + list(asked)))
         dense = {int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0}  # -1: fewer found
         missing = [i for i in candidates if i not in dense]  # found by BM25 or by name only: their own cosine
         if missing:
@@ -236,6 +244,7 @@ class Retriever:
         best_kw = float(keyword.max()) if n else 0.0
         words = self.query_words(clean)
         cal = self.calibration
+        dense = {i: d + cal.asked_weight * max(0.0, asked.get(i, d) - d) for i, d in dense.items()}  # lifted towards its asked questions
         base = {i: dense[i] + cal.bm25_weight * (float(keyword[i]) / best_kw if best_kw > 0 else 0.0) for i in candidates}
         fused = {
             i: base[i] + cal.clause_coverage_weight * _coverage(words, self._search_text(i)) - UNOFFICIAL_PENALTY * (not clauses[i].official)
@@ -248,16 +257,30 @@ class Retriever:
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
         runner_up = fused[order[min(GAP_DEPTH, len(order) - 1)]] if order else 0.0
         shown = order if include_superseded else [i for i in order if self._in_force[i]]
-        evidence = {"cosine": float(dense_scores[0][0]), "coverage": _coverage(words, top_text), "oov": self._oov(words),
-                    "gap": fused[order[0]] - runner_up if order else 0.0}
+        evidence = {"cosine": max(dense.values(), default=0.0), "coverage": _coverage(words, top_text), "oov": self._oov(words),
+                    "gap": fused[order[0]] - runner_up if order else 0.0, "asked": max(asked.values(), default=0.0)}
         evidence["confidence"] = confidence(evidence, cal)
         answering = states.same_document([(clauses[i].doc_id, self._search_text(i)) for i in shown[:CONCEPT_DEPTH]])
         key, absent = concepts.check(clean, answering, self.tokenizer, self.lexicon)
-        result = SearchResult(query, evidence["confidence"] >= cal.threshold and not absent,
-                              [self._hit(i, fused[i]) for i in shown[:k]], evidence, key, absent, vector=vector[0])
+        answerable = evidence["confidence"] >= cal.threshold and not absent
+        result = SearchResult(query, answerable, [self._hit(i, fused[i]) for i in shown[:k]], evidence, key, absent, vector=vector[0],
+                              related=not answerable and not absent and evidence["confidence"] >= cal.related_threshold)
         if order and shown and order[0] != shown[0]:
             self._note_replaced(result, order[0], fused[order[0]])
         return result
+
+    def _asked_scores(self, vector: np.ndarray) -> dict[int, float]:
+        """A query vector → {clause index: cosine of the nearest question it answers}, over the nearest asked questions."""
+        rows = self.index.asked
+        if not rows:
+            return {}
+        scores, ids = self.index.asked_dense.search(vector, min(ASKED_CANDIDATES, len(rows)))
+        best: dict[int, float] = {}
+        for score, j in zip(scores[0].tolist(), ids[0].tolist(), strict=True):
+            if j >= 0:
+                i = rows[j][0]
+                best[i] = max(best.get(i, score), score)
+        return best
 
     @functools.cached_property
     def _doc_names(self) -> dict[str, set[str]]:
@@ -360,4 +383,4 @@ class Retriever:
 def confidence(evidence: dict[str, float], cal: Calibration) -> float:
     """Evidence of a search and the calibration → the score compared with cal.threshold."""
     return (evidence["cosine"] + cal.coverage_weight * evidence["coverage"] - cal.oov_weight * evidence["oov"]
-            + cal.gap_weight * evidence["gap"])
+            + cal.gap_weight * evidence["gap"] + cal.asked_answer_weight * evidence.get("asked", 0.0))

@@ -4,7 +4,8 @@ Each file's layout is detected from its text (knowledge.layouts). A parsed docum
 one already parsed (same 文号, or same title and version date) makes its file a copy; a text no
 layout places is a copy when it names known 文号 or opens with a known title, and is otherwise
 reported and left out (fatal with strict=True). Byte-identical files are skipped, so nothing is
-ever indexed twice. A sidecar NAME.meta.yaml completes the first document of its file.
+ever indexed twice. A sidecar NAME.meta.yaml completes the first document of its file; NAME.questions.yaml
+gives its clauses the questions they answer (knowledge/asked.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge import asked as asked_questions
 from knowledge import formats, layouts, sidecar
 from knowledge.align import align_copy, copy_doc_numbers
 from knowledge.errors import SourceError, UnplaceableSource
@@ -51,12 +53,13 @@ class _Library:
     clauses: list[Clause]
     reports: dict[str, FileReport]
     fixed_status: set[str]  # doc ids whose status a sidecar set
+    asked: dict[str, list[str]]  # clause_id → the citizens' questions it answers (knowledge/asked.py)
 
 
 def load_corpus(folder: Path, strict: bool = False, extra: Path | None = None) -> Corpus:
     """A sources folder (plus the library's published files in `extra`) → the Corpus of all documents and
     clauses, deterministic for the same bytes."""
-    lib = _Library([], [], {}, set())
+    lib = _Library([], [], {}, set(), {})
     copies: list[tuple[Path, str]] = []
     for path, text in _distinct_texts(source_files(folder, extra), lib.reports, strict):
         try:
@@ -76,7 +79,7 @@ def load_corpus(folder: Path, strict: bool = False, extra: Path | None = None) -
             _leave_out(path, exc, lib, strict)
     reports = [lib.reports[p.name] for p in source_files(folder, extra)]
     skipped = [r.source for r in reports if r.role == "duplicate"]
-    return Corpus(lib.documents, lib.clauses, skipped, reports, repeals)
+    return Corpus(lib.documents, lib.clauses, skipped, reports, repeals, lib.asked)
 
 
 def _distinct_texts(paths: list[Path], reports: dict[str, FileReport], strict: bool) -> list[tuple[Path, str]]:
@@ -117,7 +120,9 @@ def _add_parsed(path: Path, text: str, lib: _Library) -> bool:
         _unique_id(doc, clauses, lib.documents)
     lib.documents.extend(docs)
     lib.clauses.extend(clauses)
-    lib.reports[path.name] = FileReport(path.name, "parsed", layout.NAME, [d.doc_id for d in docs], len(clauses), warnings)
+    asked, notes = asked_questions.load(path, clauses)
+    lib.asked.update(asked)
+    lib.reports[path.name] = FileReport(path.name, "parsed", layout.NAME, [d.doc_id for d in docs], len(clauses), warnings + notes)
     return True
 
 

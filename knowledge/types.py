@@ -129,6 +129,7 @@ class Corpus:
     skipped_sources: list[str] = field(default_factory=list)  # byte-identical duplicates
     files: list["FileReport"] = field(default_factory=list)  # what became of each source file
     repeals: list[Repeal] = field(default_factory=list)  # documents repealed by another's text
+    asked: dict[str, list[str]] = field(default_factory=dict)  # clause_id → questions it answers (knowledge/asked.py)
 
     @property
     def left_out(self) -> list["FileReport"]:
@@ -178,6 +179,7 @@ class SearchResult:
     replaced: Hit | None = None  # the best clause when it comes from a version no longer in force
     replaced_by: str = ""  # doc_id of the version in force that replaced it
     pointer: str = ""  # staff marked such questions "not covered": where to turn instead (knowledge/links.py)
+    related: bool = False  # not answerable, yet close enough that the best clause is offered as related (not asserted)
     vector: Any = field(default=None, repr=False, compare=False)  # the query's unit vector as searched (numpy row)
 
     def to_dict(self) -> dict:

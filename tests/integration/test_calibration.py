@@ -41,3 +41,16 @@ def test_the_fitted_document_step_ranks_the_law_tuning_sets_no_worse_than_withou
 def test_a_duty_outranks_the_penalty_article_that_repeats_it(retriever):
     hit = retriever.search("残疾人福利企业能享受税收优惠吗", 1).hits[0]
     assert hit.doc_title == "残疾人就业条例" and hit.clause.path[-1] == "第十七条", hit.clause.path
+
+
+def test_the_asked_questions_rank_the_law_tuning_sets_better_than_without_them(retriever, monkeypatch):
+    """Lifting a clause towards the questions it answers (knowledge/asked.py) is what the fit chose, and it pays."""
+    sets = [load_questions(ROOT / "benchmarks" / name) for name in ("laws_tune.yaml", "laws_tune_colloquial.yaml")]
+    assert retriever.calibration.asked_weight > 0
+
+    def hits_at_1() -> int:
+        return sum(r == 1 for q in sets for r in evaluate_system("asked", ours(retriever), Questions(q.cases, [])).ranks)
+
+    lifted = hits_at_1()
+    monkeypatch.setattr(retriever, "calibration", dataclasses.replace(retriever.calibration, asked_weight=0.0))
+    assert lifted > hits_at_1()

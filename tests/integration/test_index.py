@@ -7,8 +7,8 @@ import pytest
 
 from knowledge.config import KnowledgeSettings
 from knowledge.errors import IndexMissingError, SourceError
-from knowledge.index import build, current_key, ensure, index_key, load
-from tests.conftest import OFFICIAL, SCRAPE, copy_sources
+from knowledge.index import build, build_with_report, current_key, ensure, index_key, load
+from tests.conftest import LAWS, OFFICIAL, SCRAPE, copy_sources
 
 pytestmark = pytest.mark.integration
 
@@ -111,3 +111,35 @@ def test_index_type_is_a_setting(tmp_path, built_settings, embedder):
               embedder, progress=False)
     with pytest.raises(SettingError, match="KNOWLEDGE_INDEX_SEARCH='nprobe=8'"):
         load(KnowledgeSettings(index_dir=hnsw, index_factory="HNSW32", index_search="nprobe=8"))
+
+
+SAMPLE_EVERY = 20  # asked questions searched as citizens' questions: every 20th
+
+
+def test_asked_questions_are_indexed_and_find_their_clause(built_settings, model_retriever):
+    """The shipped NAME.questions.yaml files: every question indexed against an official clause, and a citizen who
+    words a question as one of them is mostly led to that article (several articles may answer one question)."""
+    index = load(built_settings)
+    manifest = json.loads((index.path / "manifest.json").read_text())
+    assert index.asked_dense.ntotal == len(index.asked) == manifest["asked"] > 2000
+    assert all(index.clauses[i].official for i, _ in index.asked)
+    assert {index.clauses[i].doc_id for i, _ in index.asked} >= {"jycjf-2015-04-24", "shbxf-2018-12-29", "gf2017-28"}
+    sample = index.asked[::SAMPLE_EVERY]
+    results = model_retriever.search_many([q for _, q in sample])
+    first = [r.hits[0].clause.path[-1] == index.clauses[i].path[-1] and r.hits[0].clause.doc_id == index.clauses[i].doc_id
+             for (i, _), r in zip(sample, results, strict=True)]
+    assert sum(first) >= 0.8 * len(sample), [q for ((_, q), ok) in zip(sample, first, strict=True) if not ok]
+
+
+def test_a_stale_asked_entry_is_reported_and_the_rest_indexed(tmp_path, embedder):
+    law = LAWS / "就业促进法-2015-04-24.txt"
+    sources = copy_sources(tmp_path, law)
+    (sources / (law.stem + ".questions.yaml")).write_text(
+        "- clause: 第二十七条\n  questions: [招聘只写限男性，这样合法吗]\n- clause: 第九十九条\n  questions: [没有这一条]\n", "utf-8")
+    settings = KnowledgeSettings(index_dir=tmp_path / "i", sources_dir=sources)
+    key = index_key(settings, embedder)
+    _, corpus = build_with_report(settings, embedder, progress=False)
+    assert [q for _, q in load(settings).asked] == ["招聘只写限男性，这样合法吗"]
+    assert any(w.startswith("line 3:") and "第九十九条" in w for w in corpus.files[0].warnings)
+    (sources / (law.stem + ".questions.yaml")).write_text("- clause: 第二十七条\n  questions: [只招男的违法吗]\n", "utf-8")
+    assert index_key(settings, embedder) != key  # an edited questions file makes the index stale

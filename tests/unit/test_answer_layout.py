@@ -116,6 +116,17 @@ def test_unsure_retrieval_still_says_what_is_not_specified_when_the_concept_is_t
     assert not compose("创业担保贷款的事", unsure, DATES, TODAY).answerable  # no specific asked: honest no
 
 
+def test_a_near_but_unsure_result_offers_its_best_clause_as_related_not_as_an_answer():
+    near = _result((TRAINEE, 0.8), (LOAN, 0.7), answerable=False)
+    near.related = True
+    reply = compose("毕业两年了去见习单位实习有钱拿吗", near, DATES, TODAY)
+    lines = reply.text.split("\n")
+    assert not reply.answerable and [h.clause for h in reply.hits] == [TRAINEE]  # one clause, its citation shown
+    assert lines[0].startswith("现有政策文件中没有找到直接回答") and "可能相关" in lines[0] and lines[1] == f"「{TRAINEE.text}」"
+    assert lines[2].startswith("出处：") and "12333" in lines[3]
+    assert compose("毕业两年了去见习单位实习有钱拿吗", _result((TRAINEE, 0.8), answerable=False), DATES, TODAY).text.startswith("很抱歉")
+
+
 NATIONAL_TRAINEE = Clause("n2", "国发〔2017〕28号", "将就业见习补贴范围扩大到离校2年内未就业高校毕业生，并提高补贴标准。",
                           ["四、抓好重点群体就业创业"], doc_id="gf2017-28")
 FORWARDING = {"yf2017-101": Document("粤府〔2017〕101号", TITLE, "广东省人民政府", {}, doc_id="yf2017-101",

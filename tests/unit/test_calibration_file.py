@@ -9,12 +9,13 @@ from knowledge.errors import SourceError
 from knowledge.retrieve import Calibration, confidence
 
 GOOD = ("bm25_weight: 0.1\nclause_coverage_weight: 0.4\ncoverage_weight: 0.2\noov_weight: 0.04\ngap_weight: 0.5\nthreshold: 0.8\n"
-        "doc_weight: 0.0\ndoc_heading_weight: 0.3\nlocal_weight: 0.05\npenalty_chapter_weight: 0.1\nstated_weight: 0.15\n")
+        "doc_weight: 0.0\ndoc_heading_weight: 0.3\nlocal_weight: 0.05\npenalty_chapter_weight: 0.1\nstated_weight: 0.15\n"
+        "asked_weight: 0.75\nasked_answer_weight: 0.4\nrelated_threshold: 0.7\n")
 
 
 def test_the_shipped_calibration_loads():
     cal = Calibration.load(KnowledgeSettings().calibration)
-    assert 0 < cal.threshold < 2 and cal.bm25_weight >= 0
+    assert 0 < cal.related_threshold <= cal.threshold < 5 and cal.bm25_weight >= 0
 
 
 def test_values_come_from_the_file(tmp_path):
@@ -22,7 +23,7 @@ def test_values_come_from_the_file(tmp_path):
     path.write_text(GOOD)
     cal = Calibration.load(path)
     assert cal.threshold == 0.8 and cal.documents.local_weight == 0.05
-    assert confidence({"cosine": 0.7, "coverage": 0.5, "oov": 0.5, "gap": 0.2}, cal) == pytest.approx(0.7 + 0.1 - 0.02 + 0.1)
+    assert confidence({"cosine": 0.7, "coverage": 0.5, "oov": 0.5, "gap": 0.2, "asked": 0.9}, cal) == pytest.approx(0.7 + 0.1 - 0.02 + 0.1 + 0.36)
 
 
 @pytest.mark.parametrize("text, key", [

@@ -97,3 +97,43 @@ def test_no_question_copies_the_source_wording(library):
             if any(flat[i : i + COPY_LIMIT] in corpus for i in range(len(flat) - COPY_LIMIT + 1)):
                 copied.append(q)
     assert not copied, "\n".join(copied)
+
+
+ECHO_RATIO = 0.8  # an asked question this alike to a benchmark question would leak the benchmark into the index
+
+
+def _asked_questions() -> list[str]:
+    """The shipped NAME.questions.yaml files → every asked question (knowledge/asked.py)."""
+    import yaml
+
+    return [q for path in sorted(SOURCES.glob("*.questions.yaml")) for e in yaml.safe_load(path.read_text("utf-8")) for q in e["questions"]]
+
+
+def test_asked_questions_do_not_echo_any_benchmark_question():
+    """The questions clauses answer were written from the documents alone; one that nearly repeats a question of a
+    tuning or evaluation set would make that set's figure a lookup, so it may not be shipped."""
+    import difflib
+
+    from knowledge.normalize import clean_query
+
+    bench = []
+    for path in [EVAL, TUNE, TUNE_COLLOQUIAL, NEARMISS, TUNE_NEARMISS, *OLD_SETS]:
+        qs = load_questions(path)
+        bench += [clean_query(q, 500) for q in [c.q for c in qs.cases] + qs.out_of_scope]
+    asked = _asked_questions()
+    assert len(asked) > 1000
+    echoes = []
+    for a in {clean_query(q, 500) for q in asked}:
+        matcher = difflib.SequenceMatcher(None, "", a)  # the second sequence is the one difflib indexes once
+        for b in bench:
+            matcher.set_seq1(b)
+            if matcher.real_quick_ratio() >= ECHO_RATIO and matcher.quick_ratio() >= ECHO_RATIO and matcher.ratio() >= ECHO_RATIO:
+                echoes.append(a)
+                break
+    assert not echoes, "\n".join(echoes)
+
+
+def test_asked_questions_do_not_copy_the_source_wording(library):
+    corpus = "\n".join(text for _, text, _ in library)
+    copied = [q for q in _asked_questions() if any(_flat(q)[i : i + COPY_LIMIT] in corpus for i in range(len(_flat(q)) - COPY_LIMIT + 1))]
+    assert not copied, "\n".join(copied)
