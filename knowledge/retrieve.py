@@ -130,7 +130,8 @@ class Calibration:
     stands above the fifth: a question the documents answer singles one clause out) ≥ threshold.
     doc_weight … stated_weight: the document step's (knowledge/docrank.DocWeights). asked_weight: how far a
     clause's cosine is lifted towards that of the nearest question it answers (knowledge/asked.py), 1 = all the way;
-    asked_answer_weight: the weight of that nearest asked question's cosine in the confidence. Below the threshold
+    asked_answer_weight: the weight in the confidence of the nearest asked question's cosine, or of the best
+    clause's when that is higher (a library, or a new document, without asked questions is not starved). Below the threshold
     but at least related_threshold, the best clause is offered as related, not asserted (knowledge/answer.py)."""
 
     bm25_weight: float
@@ -258,7 +259,7 @@ class Retriever:
         runner_up = fused[order[min(GAP_DEPTH, len(order) - 1)]] if order else 0.0
         shown = order if include_superseded else [i for i in order if self._in_force[i]]
         evidence = {"cosine": max(dense.values(), default=0.0), "coverage": _coverage(words, top_text), "oov": self._oov(words),
-                    "gap": fused[order[0]] - runner_up if order else 0.0, "asked": max(asked.values(), default=0.0)}
+                    "gap": fused[order[0]] - runner_up if order else 0.0, "asked": max([float(dense_scores[0][0]), *asked.values()])}
         evidence["confidence"] = confidence(evidence, cal)
         answering = states.same_document([(clauses[i].doc_id, self._search_text(i)) for i in shown[:CONCEPT_DEPTH]])
         key, absent = concepts.check(clean, answering, self.tokenizer, self.lexicon)
