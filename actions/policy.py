@@ -20,6 +20,7 @@ from knowledge.texts import OUT_OF_SCOPE
 from knowledge.understand import MAX_QUESTIONS, questions, without_placeholder
 
 CANDIDATES = 20  # searched before the region filter, so a citizen elsewhere still gets the national rule
+SEARCHED = 60  # hits read for each further document's best (regions.with_each_document)
 QUOTED = 5
 HANDOFF_BUTTON = {"title": "转人工", "payload": "/human_handoff"}
 
@@ -52,7 +53,7 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str,
     """Search query (and where the citizen is) → utter the cited answer, the honest no or the region question
     → slot events for follow-ups."""
     try:
-        result = curator().apply(retriever().search(query, CANDIDATES), retriever())  # staff links and "not covered" marks
+        result = curator().apply(retriever().search(query, SEARCHED), retriever())  # staff links and "not covered" marks
     except QueryError as exc:
         dispatcher.utter_message(**render.message(str(exc)))
         return []
@@ -62,7 +63,7 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, query: str,
         events = place.events
     docs = documents()
     by_region = {d: doc.region for d, doc in docs.items()}
-    choice = regions.choose(result.hits, by_region, {d: doc.source for d, doc in docs.items()}, place.name,
+    choice = regions.choose(regions.with_each_document(result.hits, CANDIDATES), by_region, {d: doc.source for d, doc in docs.items()}, place.name,
                             qtype.classify(query))
     result.hits = choice.hits[:QUOTED]
     reply = compose(query, result, docs)

@@ -126,6 +126,7 @@ class ClauseDetail(BaseModel):
     doc_status: str
     superseded_by: str
     context: list[dict]
+    asked: list[str] = []  # questions citizens ask that this clause answers (knowledge/asked.py)
 
 
 class HandoffRow(BaseModel):

@@ -211,6 +211,18 @@ class Choice:
     local_of: str = ""  # region unknown: the quoted rule is this region's own
 
 
+def with_each_document(hits: list, k: int) -> list:
+    """Hits (best first) and how many to keep → the first k plus the best hit of every other document further down:
+    the document step may rank a whole local regulation above the national rule a citizen elsewhere needs."""
+    kept = list(hits[:k])
+    seen = {h.clause.doc_id for h in kept}
+    for h in hits[k:]:
+        if h.clause.doc_id not in seen:
+            kept.append(h)
+            seen.add(h.clause.doc_id)
+    return kept
+
+
 def choose(hits: list, regions_by_doc: Mapping[str, str], sources_by_doc: Mapping[str, str], citizen: str | None,
            kind: str | None = "amount") -> Choice:
     """Search hits (best first), each document's region and source file, the citizen's region (None: unknown) and

@@ -52,14 +52,16 @@ def group_terms(group: str, synonyms: list[str]) -> list[str]:
 
 @router.get("/clauses/{clause_id}", response_model=ClauseDetail)
 def clause(clause_id: str, retriever: RetrieverDep) -> dict:
-    """A clause id → the clause, its document title and dates, and its whole item as context; or 404."""
+    """A clause id → the clause, its document title and dates, its whole item as context and the questions it
+    answers (asked); or 404."""
     index = retriever.index
-    for c in index.clauses:
+    for n, c in enumerate(index.clauses):
         if c.clause_id == clause_id:
             doc = index.by_id[c.doc_id]
             context = [x.to_dict() for x in index.clauses if x.doc_id == c.doc_id and x.path == c.path]
             return c.to_dict() | {"doc_title": doc.title, "doc_dates": doc.dates, "doc_status": doc.status,
-                                  "superseded_by": doc.superseded_by, "context": context}
+                                  "superseded_by": doc.superseded_by, "context": context,
+                                  "asked": [q for i, q in index.asked if i == n]}
     raise HTTPException(status_code=404, detail=f"没有编号为 {clause_id} 的条款。")
 
 

@@ -20,6 +20,7 @@
   const MIN_QUERY_CHARS = 2;
   const TOP_K = 10;
   const NOTE_KINDS = { wording: "文字差异", heading: "标题差异", scrape_only: "仅见于非正式文本", coverage: "收录范围" };
+  const ASKED_SHOWN = 8; // questions a clause answers, listed under it (GET /api/clauses/{id} → asked)
 
   const state = {
     token: null,
@@ -581,6 +582,12 @@
     const notes = renderNotes(c.notes);
     if (notes) box.append(el("div", "notes-label", "版本说明："), notes);
     if (c.official === false) box.appendChild(el("p", "badge", "该条款仅见于非正式文本，请谨慎引用。"));
+    const asked = strList(c.asked);
+    if (asked.length) {
+      const ul = el("ul", "asked");
+      asked.slice(0, ASKED_SHOWN).forEach((q) => ul.appendChild(el("li", null, q)));
+      box.append(el("div", "notes-label", `本条款回答的常见问法（${asked.length}）：`), ul);
+    }
 
     const actions = el("div", "actions");
     actions.append(copyButton(c, c.doc_dates), insertButton(c, c.doc_dates));

@@ -39,7 +39,7 @@ def test_guangzhou_gets_article_19_of_the_guangdong_regulation(knowledge):
 
 def test_zhengzhou_gets_the_national_regulation_and_where_to_ask(knowledge):
     messages, events = run(ActionAnswerPolicy(), tracker("郑州", slots=ASKED))
-    assert cited(messages) and set(cited(messages)) <= {NATIONAL, "shbxf-2018-12-29"} and NATIONAL in cited(messages)
+    assert cited(messages) and set(cited(messages)) <= {NATIONAL, "shbxf-2018-12-29"}  # either national rule on who sets it
     assert "本库暂未收录郑州市或河南省关于这一问题的地方规定" in messages[0]["text"] and "12333" in messages[0]["text"]
     assert slots(events)["region"] == "郑州市"
 

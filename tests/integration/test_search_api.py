@@ -30,6 +30,8 @@ def test_bad_requests_are_4xx(client):
 def test_clause_and_documents(client):
     clause_id = client.post("/api/search", json={"query": "见习补贴"}).json()["results"][0]["clause_id"]
     assert client.get(f"/api/clauses/{clause_id}").json()["clause_id"] == clause_id
+    article = client.post("/api/search", json={"query": "招聘只要男的，这算歧视吗", "doc_id": "jycjf-2015-04-24"}).json()["results"][0]
+    assert article["path"][-1] == "第二十七条" and client.get(f"/api/clauses/{article['clause_id']}").json()["asked"]  # what it answers
     assert client.get("/api/clauses/none").status_code == 404
     docs = client.get("/api/documents").json()
     assert [d["doc_number"] for d in docs][:2] == ["粤府〔2017〕101号", "国发〔2017〕28号"]
