@@ -19,7 +19,7 @@ from knowledge import qtype, regions
 from knowledge.cite import cn_date, replaced_line, short_source, source, validity, version_label
 from knowledge.contract import Citation
 from knowledge.links import pointer_reply
-from knowledge.texts import ADVICE, NO_ANSWER, NOT_COVERED, RELATED, WHERE_TO_ASK
+from knowledge.texts import ADVICE, NO_ANSWER, NO_DIRECT_CLAUSE, NOT_COVERED, RELATED, WHERE_TO_ASK
 from knowledge.types import Clause, Document, Hit, SearchResult
 
 # Quote a second clause this close to the best: 0.05 of score, plus the up to 0.05 (local_weight) that the
@@ -89,11 +89,14 @@ def compose(question: str, result: SearchResult, documents: Mapping[str, Documen
 
 def _unsure(result: SearchResult, documents: Mapping[str, Document], kind: str) -> Answer:
     """A result too weak to assert → an honest no; when it is near (result.related), the best clause is offered
-    as possibly related, marked so, with where to ask — still not an answer (answerable False)."""
+    as possibly related, marked so, after what the documents do not specify when a typed question's clause does not
+    state it, with where to ask — still not an answer (answerable False)."""
     if not result.related:
         return Answer(NO_ANSWER, answerable=False, kind=kind)
     hit = result.hits[0]
-    lines = [replaced_line(result, documents) + RELATED, f"「{hit.clause.text}」", "出处：" + short_source(hit.clause, hit.doc_title),
+    unstated = kind and not qtype.states(kind, hit.clause.text)  # say first what the documents do not specify
+    lead = (qtype.NOT_STATED[kind] if unstated else NO_DIRECT_CLAUSE) + RELATED
+    lines = [replaced_line(result, documents) + lead, f"「{hit.clause.text}」", "出处：" + short_source(hit.clause, hit.doc_title),
              WHERE_TO_ASK]
     return Answer("\n".join(lines), [hit], False, kind, False)
 

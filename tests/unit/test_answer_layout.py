@@ -125,6 +125,10 @@ def test_a_near_but_unsure_result_offers_its_best_clause_as_related_not_as_an_an
     assert lines[0].startswith("现有政策文件中没有找到直接回答") and "可能相关" in lines[0] and lines[1] == f"「{TRAINEE.text}」"
     assert lines[2].startswith("出处：") and "12333" in lines[3]
     assert compose("毕业两年了去见习单位实习有钱拿吗", _result((TRAINEE, 0.8), answerable=False), DATES, TODAY).text.startswith("很抱歉")
+    near_amount = _result((LOAN, 0.8), answerable=False)
+    near_amount.related = True
+    amount = compose("创业担保贷款一般能贷多少", near_amount, DATES, TODAY)
+    assert not amount.answerable and amount.text.startswith("政策文件没有规定具体金额") and "可能相关" in amount.text.split("\n")[0]
 
 
 NATIONAL_TRAINEE = Clause("n2", "国发〔2017〕28号", "将就业见习补贴范围扩大到离校2年内未就业高校毕业生，并提高补贴标准。",
