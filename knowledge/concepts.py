@@ -21,6 +21,8 @@ _ASK = re.compile(r"怎么办|怎么样|怎么|怎样|如何|咋")
 _CUT = re.compile(r"[，。？！,.?!；;：:\s]+")
 _TAGS = ("n", "nz", "nt", "vn", "j", "i", "l", "v")  # jieba tags of nouns, verbs, idioms, abbreviations
 _MODAL = re.compile(r"^[能可会要想该][\u4e00-\u9fff]$")  # 能干, 能领, 要交: a modal glued to a verb
+# 「交了3年」「35岁」「每月3000元」: the citizen's own figures, facts of the case, never what is asked about
+_QUANTITY = re.compile(r"^[\d０-９.．一二三四五六七八九十百千万两半几]+(年|个月|月|岁|周岁|天|日|元|块|万|万元|%|％|个|次|人)?$")
 # Words that say how or what is asked, not what about (their presence in a clause proves nothing).
 GENERIC = frozenset(
     "申请 办理 申领 领取 手续 流程 材料 条件 标准 比例 金额 期限 时间 有效 过期 地方 地点 部门 补贴 补助 政策 规定 "
@@ -71,13 +73,14 @@ def concepts(question: str, tokenizer, lexicon) -> list[list[str]]:
     for key, others in lexicon.entries(phrase).items():  # synonyms and numbers in their other spelling
         rest = rest.replace(key, " ")
         forms = [key, *others]
-        if not any(f in groups for f in forms):
+        if not any(f in groups for f in forms) and not _QUANTITY.match(key):
             found.append(forms)
     head, tail = rest.split("|", 1)
     words = list(_pos(tokenizer._jieba).cut(head, HMM=False))
     after = list(_pos(tokenizer._jieba).cut(tail, HMM=False))[:1]  # only the verb right after 怎么/如何
     for w in words + [a for a in after if a.flag.startswith("v")]:
-        if len(w.word) > 1 and w.flag.startswith(_TAGS) and w.word not in GENERIC and w.word not in groups and not _MODAL.match(w.word):
+        if len(w.word) > 1 and w.flag.startswith(_TAGS) and w.word not in GENERIC and w.word not in groups \
+                and not _MODAL.match(w.word) and not _QUANTITY.match(w.word):
             found.append([w.word])
     return [c for c in found if not any(c is not o and c[0] in f for o in found for f in o)]  # 住房 ⊂ 住房公积金
 
