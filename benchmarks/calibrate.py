@@ -1,6 +1,6 @@
 """Fit the scoring constants on tuning question sets → knowledge/lexicon/calibration.yaml.
 
-Usage: python benchmarks/calibrate.py [--keep-fusion] [--bulk] [tuning.yaml …]
+Usage: python benchmarks/calibrate.py [--keep-fusion] [--bulk] [--budget SHARE] [tuning.yaml …]
        (default sets: benchmarks/laws_tune.yaml, laws_tune_colloquial.yaml and questions.yaml; never laws_eval.yaml)
 1. Fusion weights (BM25, per-clause word coverage, the lift towards asked questions): the grid point with the most hits at
    rank 1 (then correct documents at rank 1, then hits in the top 3) over the tuning cases.
