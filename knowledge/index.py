@@ -19,13 +19,12 @@ import re
 import shutil
 import tempfile
 import time
-import dataclasses
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from knowledge.asked import questions_path
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
-from knowledge.asked import questions_path
 from knowledge.embed_cache import EmbeddingCache
 from knowledge.errors import IndexMissingError, SettingError
 from knowledge.normalize import clean_query
@@ -51,7 +50,7 @@ class LoadedIndex:
     clauses: list[Clause]
     dense: object  # faiss.Index
     bm25: object  # bm25s.BM25
-    asked: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (clause index, a question it answers)
+    asked: list[tuple[int, str]] = field(default_factory=list)  # (clause index, a question it answers)
     asked_dense: object = None  # faiss.Index: row j = the vector of asked[j]'s question
 
     @property

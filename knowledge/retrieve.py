@@ -1,7 +1,8 @@
 """Retrieval: a citizen's question → ranked clauses and an `answerable` flag.
 
 Query: control characters dropped, 繁→简 and Cantonese → Mandarin, colloquial words expanded
-with policy terms. Two retrievers: BM25 over jieba tokens and cosine over m3e-small vectors.
+with policy terms. Two retrievers: BM25 over jieba tokens and cosine over m3e-small vectors; a clause's
+cosine is lifted towards that of the nearest question it answers (knowledge/asked.py).
 Fusion over the union of both candidate lists: cosine + weighted query-normalised BM25 +
 weighted IDF coverage of the question's words (synonyms count for the colloquial word); a candidate
 found by BM25 alone gets its own cosine. Then the document step (knowledge/docrank.py): which
