@@ -36,10 +36,11 @@ from knowledge.retrieve import Calibration, Retriever
 from knowledge.types import SearchResult
 
 MARGIN = 0.005
-# Share of the tuning sets' out-of-scope questions allowed an asserted answer: none. Without the asked questions
-# zero refused half of the in-scope questions (near-misses such as 最低工资标准 share the laws' words) and a 10 %
-# budget was kept; the nearest asked question's cosine separates better: zero now answers 0.69 (docs/design.md).
-MAX_ASSERTED_OUT_OF_SCOPE = 0.0
+# Share of the tuning sets' out-of-scope questions allowed an asserted answer (--budget overrides). With the asked
+# questions, zero answers 0.71 of the in-scope tuning questions but refuses everyday ones (「见习补贴谁能领」) and
+# takes the robustness set under its goal (0.879); 5 % answers 0.82 and keeps it (0.904); 10 % answers 0.88 but
+# asserts far more near-misses (laws_tune_nearmiss refused 0.625). docs/design.md "The refusal budget".
+MAX_ASSERTED_OUT_OF_SCOPE = 0.05
 # Share of them that may still be offered the nearest clause as possibly related (knowledge/answer.py _unsure):
 # a citizen whose question the threshold refuses sees the rule that comes closest, marked as not an answer.
 RELATED_OUT_OF_SCOPE = 0.25
