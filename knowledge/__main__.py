@@ -66,7 +66,9 @@ def _build(args) -> int:
     folder, corpus = build_with_report(settings, Embedder(settings.model_path), progress=sys.stderr.isatty(), strict=args.strict)
     print(build_report(corpus))
     asked = sum(len(q) for q in corpus.asked.values())
-    print(f"index {folder} ({len(corpus.clauses)} clauses, {asked} asked questions, {len(corpus.documents)} documents) in {time.perf_counter() - started:.1f} s")
+    other = json.loads((folder / "manifest.json").read_text())["elsewhere"]
+    print(f"index {folder} ({len(corpus.clauses)} clauses, {asked} asked questions, {len(corpus.documents)} documents; "
+          f"{other} questions answered elsewhere from {settings.elsewhere}) in {time.perf_counter() - started:.1f} s")
     return 0
 
 

@@ -63,8 +63,8 @@ def compose(question: str, result: SearchResult, documents: Mapping[str, Documen
     """A question, its search result and the documents by doc_id → the Answer in the order citizens read (a note
     first when the closest rule comes from a version no longer in force)."""
     kind = qtype.classify(question)
-    if result.pointer:
-        return Answer(pointer_reply(result.pointer), answerable=False, kind=kind)
+    if result.pointer:  # answered elsewhere: where to ask, after the nearest clause when it is near (knowledge/elsewhere.py)
+        return _unsure(result, documents, kind) if result.related else Answer(pointer_reply(result.pointer), answerable=False, kind=kind)
     if result.missing_concepts:
         return Answer(_not_covered(result.missing_concepts), answerable=False, kind=kind)
     hits = result.hits
@@ -90,14 +90,14 @@ def compose(question: str, result: SearchResult, documents: Mapping[str, Documen
 def _unsure(result: SearchResult, documents: Mapping[str, Document], kind: str) -> Answer:
     """A result too weak to assert → an honest no; when it is near (result.related), the best clause is offered
     as possibly related, marked so, after what the documents do not specify when a typed question's clause does not
-    state it, with where to ask — still not an answer (answerable False)."""
+    state it, with where to ask (the topic's own place when it is answered elsewhere) — still not an answer (answerable False)."""
     if not result.related:
         return Answer(NO_ANSWER, answerable=False, kind=kind)
     hit = result.hits[0]
     unstated = kind and not qtype.states(kind, hit.clause.text)  # say first what the documents do not specify
     lead = (qtype.NOT_STATED[kind] if unstated else NO_DIRECT_CLAUSE) + RELATED
     lines = [replaced_line(result, documents) + lead, f"「{hit.clause.text}」", "出处：" + short_source(hit.clause, hit.doc_title),
-             WHERE_TO_ASK]
+             result.pointer or WHERE_TO_ASK]
     return Answer("\n".join(lines), [hit], False, kind, False)
 
 

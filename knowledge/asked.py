@@ -21,10 +21,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from knowledge.errors import SourceError
+from knowledge import yamllist
 from knowledge.types import Clause
 
 SUFFIX = ".questions.yaml"
@@ -54,7 +53,7 @@ def load(source: Path, clauses: list[Clause]) -> tuple[dict[str, list[str]], lis
         return {}, []
     asked: dict[str, list[str]] = {}
     warnings = []
-    for line, entry in _entries(path):
+    for line, entry in yamllist.read(path, Entry, "clause, quote, questions"):
         matched = _matching(entry, clauses)
         if not matched:
             warnings.append(f"line {line}: {path.name}: {entry.clause}{'「' + entry.quote + '」' if entry.quote else ''} "
@@ -62,29 +61,6 @@ def load(source: Path, clauses: list[Clause]) -> tuple[dict[str, list[str]], lis
         for clause in matched:
             asked.setdefault(clause.clause_id, []).extend(q.strip() for q in entry.questions if q.strip())
     return {cid: list(dict.fromkeys(qs)) for cid, qs in asked.items()}, warnings
-
-
-def _entries(path: Path) -> list[tuple[int, Entry]]:
-    """A questions file → its validated entries with their 1-based lines; SourceError naming line and key."""
-    text = path.read_text("utf-8")
-    try:
-        node = yaml.compose(text)
-        data = yaml.load(text, Loader=yaml.BaseLoader) or []  # every scalar a string: 第十条 stays text
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SourceError(str(path), mark.line + 1 if mark else None, f"not valid YAML: {exc}") from exc
-    if not isinstance(data, list):
-        raise SourceError(str(path), 1, "expected a list of entries (clause, quote, questions)")
-    entries = []
-    for k, item in enumerate(data):
-        line = node.value[k].start_mark.line + 1
-        try:
-            entries.append((line, Entry.model_validate(item)))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            key = ".".join(str(x) for x in err["loc"]) or "entry"
-            raise SourceError(str(path), line, f"entry {k + 1}, key {key!r}: {err['msg']}") from exc
-    return entries
 
 
 def _matching(entry: Entry, clauses: list[Clause]) -> list[Clause]:

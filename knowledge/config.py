@@ -22,6 +22,7 @@ class KnowledgeSettings(BaseSettings):
     userdict: Path = LEXICON / "jieba" / "userdict.txt"
     synonyms: Path = LEXICON / "synonyms.yaml"
     calibration: Path = LEXICON / "calibration.yaml"  # fusion weights and answerable rule (benchmarks/calibrate.py)
+    elsewhere: Path = ROOT / "data" / "elsewhere.yaml"  # topics the library does not cover, where to ask (knowledge/elsewhere.py)
     max_query_chars: int = 200
     # FAISS index: exact by default (the shipped corpus has 159 clauses); from about 100 k clauses
     # "IVF{nlist},SQ8" with "nprobe=128" (figures in docs/scaling.md). Changing the factory rebuilds.

@@ -110,6 +110,7 @@ class SearchResponse(BaseModel):
     confidence: float = 0.0
     results: list[SearchHit]
     replaced: SearchHit | None = None  # the best clause came from a version no longer in force
+    pointer: str = ""  # refused, and answered elsewhere: where to turn (a staff mark, or knowledge/elsewhere.py)
 
 
 class ClauseDetail(BaseModel):

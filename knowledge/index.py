@@ -2,9 +2,10 @@
 
 Layout under the index dir:
     builds/<key>/   manifest.json, documents.json, clauses.json, dense.faiss, bm25/,
-                    asked.json, asked.faiss (the questions clauses answer: knowledge/asked.py)
+                    asked.json, asked.faiss (the questions clauses answer: knowledge/asked.py),
+                    elsewhere.json, elsewhere.faiss (questions answered elsewhere: knowledge/elsewhere.py)
     current         symlink → builds/<key>, swapped atomically (os.replace) after a build
-The key hashes the sources, the dictionary, the model and the pipeline version, so a stale
+The key hashes the sources, the elsewhere file, the dictionary, the model and the pipeline version, so a stale
 index is detected by comparing keys.
 """
 
@@ -22,6 +23,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from knowledge import elsewhere
 from knowledge.asked import questions_path
 from knowledge.config import KnowledgeSettings
 from knowledge.embed import Embedder
@@ -34,8 +36,9 @@ from knowledge.tokenize import Tokenizer
 from knowledge.types import Clause, Corpus, Document
 
 log = logging.getLogger(__name__)
-PIPELINE_VERSION = "4"  # bump when parsing or document metadata changes (4: questions clauses answer)
-FILES = ("manifest.json", "documents.json", "clauses.json", "dense.faiss", "bm25", "asked.json", "asked.faiss")
+PIPELINE_VERSION = "5"  # bump when parsing or document metadata changes (4: questions clauses answer, 5: elsewhere)
+FILES = ("manifest.json", "documents.json", "clauses.json", "dense.faiss", "bm25", "asked.json", "asked.faiss", "elsewhere.json",
+         "elsewhere.faiss")
 ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇]+条(之[一二三四五六七八九十]+)?$")
 REBUILD_HINT = "rebuild it with: python -m knowledge build (or make index)"
 
@@ -52,6 +55,9 @@ class LoadedIndex:
     bm25: object  # bm25s.BM25
     asked: list[tuple[int, str]] = field(default_factory=list)  # (clause index, a question it answers)
     asked_dense: object = None  # faiss.Index: row j = the vector of asked[j]'s question
+    elsewhere_rows: list[tuple[int, str]] = field(default_factory=list)  # (topic index, a question answered elsewhere)
+    elsewhere_topics: list[elsewhere.Topic] = field(default_factory=list)
+    elsewhere_dense: object = None  # faiss.Index: row j = the vector of elsewhere[j]'s question
 
     @property
     def doc_titles(self) -> dict[str, str]:
@@ -79,6 +85,8 @@ def index_key(settings: KnowledgeSettings, embedder: Embedder) -> str:
         for extra in (sidecar_path(path), questions_path(path)):
             if extra.is_file():
                 h.update(f"\n{extra.name}\n".encode() + extra.read_bytes())
+    if settings.elsewhere.is_file():
+        h.update(b"\nelsewhere\n" + settings.elsewhere.read_bytes())
     return h.hexdigest()
 
 
@@ -137,15 +145,19 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     titles = {d.doc_id: d.title for d in corpus.documents}
     texts = [clause_text_for_search(c, titles.get(c.doc_id, "")) for c in corpus.clauses]
     asked = asked_rows(corpus)
-    cache = EmbeddingCache(settings.index_dir, embedder)
-    vectors = cache.encode(texts + [clean_query(q, settings.max_query_chars) for _, q in asked], progress=progress)  # unchanged texts reuse their vectors
-    vectors, asked_vectors = vectors[: len(texts)], vectors[len(texts) :]
+    topics = elsewhere.load(settings.elsewhere)
+    other = elsewhere.rows(topics)
+    questions = [clean_query(q, settings.max_query_chars) for _, q in asked + other]
+    vectors = EmbeddingCache(settings.index_dir, embedder).encode(texts + questions, progress=progress)  # unchanged texts reuse their vectors
+    vectors, asked_vectors, other_vectors = vectors[: len(texts)], vectors[len(texts) : len(texts) + len(asked)], vectors[len(texts) + len(asked) :]
     dense = dense_index(settings, vectors)
     faiss.write_index(dense, str(folder / "dense.faiss"))
-    asked_dense = faiss.IndexFlatIP(vectors.shape[1])  # a few thousand short questions: exact search is fast
-    asked_dense.add(asked_vectors)
-    faiss.write_index(asked_dense, str(folder / "asked.faiss"))
+    for name, found in (("asked", asked_vectors), ("elsewhere", other_vectors)):
+        flat = faiss.IndexFlatIP(vectors.shape[1])  # a few thousand short questions: exact search is fast
+        flat.add(found)
+        faiss.write_index(flat, str(folder / f"{name}.faiss"))
     _write_json(folder / "asked.json", asked)
+    _write_json(folder / "elsewhere.json", {"topics": [{"topic": t.topic, "ask": t.ask} for t in topics], "rows": other})
     tokenizer = Tokenizer(settings.userdict)
     bm25 = bm25s.BM25()
     bm25.index([tokenizer.tokens(t) or ["∅"] for t in texts], show_progress=False)
@@ -155,7 +167,7 @@ def _write(folder: Path, key: str, corpus: Corpus, settings: KnowledgeSettings, 
     manifest = {
         "key": key, "pipeline": PIPELINE_VERSION, "model": str(embedder.path), "fingerprint": embedder.fingerprint, "dim": int(vectors.shape[1]),
         "faiss": settings.index_factory,
-        "clauses": len(corpus.clauses), "asked": len(asked), "documents": [d.doc_id for d in corpus.documents],
+        "clauses": len(corpus.clauses), "asked": len(asked), "elsewhere": len(other), "documents": [d.doc_id for d in corpus.documents],
         "skipped_sources": corpus.skipped_sources, "files": [asdict(f) for f in corpus.files], "build_seconds": round(time.perf_counter() - started, 2),
     }
     _write_json(folder / "manifest.json", manifest)
@@ -254,12 +266,17 @@ def load(settings: KnowledgeSettings) -> LoadedIndex:
         bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
         asked = [(int(i), q) for i, q in json.loads((folder / "asked.json").read_text("utf-8"))]
         asked_dense = faiss.read_index(str(folder / "asked.faiss"))
+        other = json.loads((folder / "elsewhere.json").read_text("utf-8"))
+        topics = [elsewhere.Topic.model_construct(**t, questions=[]) for t in other["topics"]]  # examples live in the rows
+        other_rows = [(int(t), q) for t, q in other["rows"]]
+        other_dense = faiss.read_index(str(folder / "elsewhere.faiss"))
     except Exception as exc:  # any unreadable file means the same thing to the operator
         raise IndexMissingError(f"{folder.resolve()}: index is corrupt ({type(exc).__name__}: {exc}); {REBUILD_HINT}") from exc
     search_parameters(settings, dense)
-    if dense.ntotal != len(clauses) or manifest.get("clauses") != len(clauses) or asked_dense.ntotal != len(asked):
+    if dense.ntotal != len(clauses) or manifest.get("clauses") != len(clauses) or asked_dense.ntotal != len(asked) \
+            or other_dense.ntotal != len(other_rows):
         raise IndexMissingError(f"{folder.resolve()}: index is inconsistent ({dense.ntotal} vectors, {len(clauses)} clauses); {REBUILD_HINT}")
-    return LoadedIndex(folder.resolve(), manifest["key"], documents, clauses, dense, bm25, asked, asked_dense)
+    return LoadedIndex(folder.resolve(), manifest["key"], documents, clauses, dense, bm25, asked, asked_dense, other_rows, topics, other_dense)
 
 
 def ensure(settings: KnowledgeSettings, embedder: Embedder, rebuild: bool = True) -> LoadedIndex:

@@ -28,7 +28,7 @@ LINK, UNCOVERED = "link", "uncovered"
 MAX_CHARS = 500  # a curated or asked question is compared on its first characters
 MATCH_COSINE = 0.89  # question ↔ curated question; docs/design.md "Knowledge gaps" says how it was chosen
 LINK_MARGIN = 0.1  # a linked clause ranks this far above the best retrieved one: it is quoted alone
-NOT_COVERED_LEAD = "很抱歉，这个问题不在现有就业创业政策文件的范围内，我不能凭猜测回答。"
+NOT_COVERED_LEAD = "很抱歉，现有的政策文件没有写明这个问题，我不能凭猜测回答。"  # a staff mark or a topic answered elsewhere
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ class Curator:
         if curation is None:
             return result
         if curation.kind == UNCOVERED:
-            return replace(result, answerable=False, pointer=curation.pointer, missing_concepts=[])
+            return replace(result, answerable=False, pointer=curation.pointer, missing_concepts=[], related=False)
         return self._linked(result, curation, retriever)
 
     def _linked(self, result: SearchResult, curation: Curation, retriever) -> SearchResult:
@@ -131,7 +131,8 @@ class Curator:
         top = max((h.score for h in result.hits), default=0.0)
         linked = Hit(clause, doc.title if doc else "", top + LINK_MARGIN, doc.status if doc else "")
         rest = [h for h in result.hits if h.clause.clause_id != clause.clause_id]
-        return replace(result, answerable=True, missing_concepts=[], hits=[linked, *rest][: max(len(result.hits), 1)])
+        return replace(result, answerable=True, missing_concepts=[], pointer="", related=False,
+                       hits=[linked, *rest][: max(len(result.hits), 1)])
 
     def _clauses_of(self, index) -> dict[str, Clause]:
         """An index → its clauses by id (cached per index build)."""

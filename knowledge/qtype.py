@@ -12,11 +12,12 @@ import re
 
 from knowledge.normalize import clean_query
 
-# Checked in this order: 「去哪里申请」 asks for a place, 「申请要多久」 for a duration.
+# Checked in this order: 「去哪里申请」 asks for a place, 「申请要多久」 for a duration; 「多少天内」 asks for a duration,
+# 「交了多少年能领多少钱」 for an amount.
 CUES: dict[str, str] = {
     "age": r"多少岁|几岁|多少周岁|多大年龄|多大年纪|多大岁数|年龄是多少|年龄多少",
-    "amount": r"多少钱|多少|几多|金额|补多少|给多少|几块|几千|几万|几百|比例|额度|标准是|什么标准|啥标准",
-    "duration": r"多久|多长时间|多长|几年|几个月|几天|期限|什么时候|啥时候|何时|最长",
+    "amount": r"多少钱|多少(?!天|年|个月|日|周|个工作日)|几多|金额|补多少|给多少|几块|几千|几万|几百|比例|额度|标准是|什么标准|啥标准",
+    "duration": r"多久|多长时间|多长|几年|几个月|几天|多少天|多少年|多少个月|多少日|多少周|多少个工作日|期限|什么时候|啥时候|何时|最长",
     "place": r"去哪|在哪|哪里|哪儿|找谁|哪个部门|什么部门|什么地方|啥地方|窗口",
     "procedure": r"怎么申请|如何申请|怎么办理|如何办理|怎么领|如何领|怎样申请|怎么报名|怎么弄|咋申请|咋办理|咋领"
                  r"|申请流程|办理流程|流程|手续|材料|步骤|程序",

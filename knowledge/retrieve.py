@@ -2,7 +2,8 @@
 
 Query: control characters dropped, 繁→简 and Cantonese → Mandarin, colloquial words expanded
 with policy terms. Two retrievers: BM25 over jieba tokens and cosine over m3e-small vectors; a clause's
-cosine is lifted towards that of the nearest question it answers (knowledge/asked.py).
+cosine is lifted towards that of the nearest question it answers (knowledge/asked.py), and a question nearer to
+one answered elsewhere (knowledge/elsewhere.py) loses confidence.
 Fusion over the union of both candidate lists: cosine + weighted query-normalised BM25 +
 weighted IDF coverage of the question's words (synonyms count for the colloquial word); a candidate
 found by BM25 alone gets its own cosine. Then the document step (knowledge/docrank.py): which
@@ -130,10 +131,13 @@ class Calibration:
     clauses) − oov_weight·(share of words no clause uses) + gap_weight·(how far the best clause's score
     stands above the fifth: a question the documents answer singles one clause out) ≥ threshold.
     doc_weight … stated_weight: the document step's (knowledge/docrank.DocWeights). asked_weight: how far a
-    clause's cosine is lifted towards that of the nearest question it answers (knowledge/asked.py), 1 = all the way;
+    clause's cosine is lifted towards that of the nearest question it answers (knowledge/asked.py), 1 = all the way,
+    less asked_second_weight × that question's lead over the clause's second nearest (Retriever._asked_scores);
     asked_answer_weight: the weight in the confidence of the nearest asked question's cosine, or of the best
     clause's when that is higher (a library, or a new document, without asked questions is not starved). Below the threshold
-    but at least related_threshold, the best clause is offered as related, not asserted (knowledge/answer.py)."""
+    but at least related_threshold, the best clause is offered as related, not asserted (knowledge/answer.py).
+    elsewhere_weight: the confidence lost per unit by which the nearest question answered elsewhere (knowledge/elsewhere.py)
+    is nearer than that asked evidence; refused so, the citizen is told where to ask."""
 
     bm25_weight: float
     clause_coverage_weight: float
@@ -147,8 +151,10 @@ class Calibration:
     penalty_chapter_weight: float
     stated_weight: float
     asked_weight: float
+    asked_second_weight: float
     asked_answer_weight: float
     related_threshold: float
+    elsewhere_weight: float
 
     @property
     def documents(self) -> DocWeights:
@@ -236,7 +242,7 @@ class Retriever:
         known = list(dict.fromkeys(t for t in tokens if t in self._vocab))
         keyword = self.index.bm25.get_scores(known) if known else np.zeros(n, dtype=np.float32)
         named, articles = self._named(clean)
-        asked = self._asked_scores(vector)
+        asked, nearest_asked = self._asked_scores(vector)
         candidates = list(dict.fromkeys([int(i) for i in dense_ids[0] if i >= 0] + [int(i) for i in np.argsort(-keyword)[:CANDIDATES]]
                                         + [i for d in named for a in articles for i in self._articles.get((d, a), [])] + list(asked)))
         dense = {int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0}  # -1: fewer found
@@ -253,36 +259,52 @@ class Retriever:
             + self._named_bonus(clauses[i], named, articles)
             for i in candidates
         }
-        fused = self.document_step.rerank(fused, words, cal.documents, qtype.classify(clean))
+        kind = qtype.classify(clean)
+        fused = self.document_step.rerank(fused, words, cal.documents, kind)
         order = sorted(fused, key=fused.get, reverse=True)
         # the answerable evidence looks at the ranking before word coverage was rewarded
         top_text = "".join(self._search_text(i) for i in sorted(base, key=base.get, reverse=True)[:COVERAGE_DEPTH])
         runner_up = fused[order[min(GAP_DEPTH, len(order) - 1)]] if order else 0.0
         shown = order if include_superseded else [i for i in order if self._in_force[i]]
         evidence = {"cosine": max(dense.values(), default=0.0), "coverage": _coverage(words, top_text), "oov": self._oov(words),
-                    "gap": fused[order[0]] - runner_up if order else 0.0, "asked": max([float(dense_scores[0][0]), *asked.values()])}
+                    "gap": fused[order[0]] - runner_up if order else 0.0, "asked": max(float(dense_scores[0][0]), nearest_asked)}
+        nearest, topic = self._elsewhere(vector)
+        evidence["elsewhere"] = max(0.0, nearest - evidence["asked"])
         evidence["confidence"] = confidence(evidence, cal)
         answering = states.same_document([(clauses[i].doc_id, self._search_text(i)) for i in shown[:CONCEPT_DEPTH]])
         key, absent = concepts.check(clean, answering, self.tokenizer, self.lexicon)
         answerable = evidence["confidence"] >= cal.threshold and not absent
-        result = SearchResult(query, answerable, [self._hit(i, fused[i]) for i in shown[:k]], evidence, key, absent, vector=vector[0],
-                              related=not answerable and not absent and evidence["confidence"] >= cal.related_threshold)
+        pointer = topic.pointer if topic is not None and not answerable and evidence["elsewhere"] > 0 else ""
+        near = evidence["confidence"] + cal.elsewhere_weight * evidence["elsewhere"] >= cal.related_threshold  # the clause is near, wherever the answer is
+        result = SearchResult(query, answerable, [self._hit(i, fused[i]) for i in shown[:k]], evidence, key, absent, pointer=pointer,
+                              vector=vector[0], related=not answerable and not absent and near)
         if order and shown and order[0] != shown[0]:
             self._note_replaced(result, order[0], fused[order[0]])
         return result
 
-    def _asked_scores(self, vector: np.ndarray) -> dict[int, float]:
-        """A query vector → {clause index: cosine of the nearest question it answers}, over the nearest asked questions."""
+    def _asked_scores(self, vector: np.ndarray) -> tuple[dict[int, float], float]:
+        """A query vector → ({clause index: how near the questions it answers come}, the nearest asked question's cosine),
+        over the nearest asked questions: per clause the nearest one's cosine, less asked_second_weight × its lead over the
+        clause's second nearest (or, with none among them, over the clause's own cosine) — one stray question is weaker
+        evidence for ranking than two."""
         rows = self.index.asked
         if not rows:
-            return {}
+            return {}, 0.0
         scores, ids = self.index.asked_dense.search(vector, min(ASKED_CANDIDATES, len(rows)))
-        best: dict[int, float] = {}
+        near: dict[int, list[float]] = {}
         for score, j in zip(scores[0].tolist(), ids[0].tolist(), strict=True):
             if j >= 0:
-                i = rows[j][0]
-                best[i] = max(best.get(i, score), score)
-        return best
+                near.setdefault(rows[j][0], []).append(score)  # nearest first
+        w = self.calibration.asked_second_weight
+        lifted = {i: s[0] - w * (s[0] - (s[1] if len(s) > 1 else float(self._vectors[i] @ vector[0]))) for i, s in near.items()}
+        return lifted, float(scores[0][0]) if len(ids[0]) and ids[0][0] >= 0 else 0.0
+
+    def _elsewhere(self, vector: np.ndarray):
+        """A query vector → (cosine of the nearest question answered elsewhere, its Topic), (0.0, None) without any."""
+        if not self.index.elsewhere_rows:
+            return 0.0, None
+        scores, ids = self.index.elsewhere_dense.search(vector, 1)
+        return float(scores[0][0]), self.index.elsewhere_topics[self.index.elsewhere_rows[int(ids[0][0])][0]]
 
     @functools.cached_property
     def _doc_names(self) -> dict[str, set[str]]:
@@ -385,4 +407,5 @@ class Retriever:
 def confidence(evidence: dict[str, float], cal: Calibration) -> float:
     """Evidence of a search and the calibration → the score compared with cal.threshold."""
     return (evidence["cosine"] + cal.coverage_weight * evidence["coverage"] - cal.oov_weight * evidence["oov"]
-            + cal.gap_weight * evidence["gap"] + cal.asked_answer_weight * evidence.get("asked", 0.0))
+            + cal.gap_weight * evidence["gap"] + cal.asked_answer_weight * evidence.get("asked", 0.0)
+            - cal.elsewhere_weight * evidence.get("elsewhere", 0.0))

@@ -178,7 +178,7 @@ class SearchResult:
     missing_concepts: list[str] = field(default_factory=list)  # the key concepts when no candidate clause states them
     replaced: Hit | None = None  # the best clause when it comes from a version no longer in force
     replaced_by: str = ""  # doc_id of the version in force that replaced it
-    pointer: str = ""  # staff marked such questions "not covered": where to turn instead (knowledge/links.py)
+    pointer: str = ""  # where to turn instead: staff marked such questions "not covered" (knowledge/links.py), or they are answered elsewhere (knowledge/elsewhere.py)
     related: bool = False  # not answerable, yet close enough that the best clause is offered as related (not asserted)
     vector: Any = field(default=None, repr=False, compare=False)  # the query's unit vector as searched (numpy row)
 
@@ -192,4 +192,6 @@ class SearchResult:
         }
         if self.replaced is not None:
             out["replaced"] = self.replaced.to_dict() | {"replaced_by": self.replaced_by}
+        if self.pointer:
+            out["pointer"] = self.pointer
         return out

@@ -143,3 +143,37 @@ def test_a_stale_asked_entry_is_reported_and_the_rest_indexed(tmp_path, embedder
     assert any(w.startswith("line 3:") and "第九十九条" in w for w in corpus.files[0].warnings)
     (sources / (law.stem + ".questions.yaml")).write_text("- clause: 第二十七条\n  questions: [只招男的违法吗]\n", "utf-8")
     assert index_key(settings, embedder) != key  # an edited questions file makes the index stale
+
+
+def test_questions_answered_elsewhere_are_indexed_and_told_where_to_ask(built_settings, model_retriever):
+    """data/elsewhere.yaml: its examples indexed; a citizen asking such a topic in other words is refused and told where to
+    ask, while everyday questions the library answers keep their answer."""
+    from knowledge.answer import compose
+
+    index = load(built_settings)
+    manifest = json.loads((index.path / "manifest.json").read_text())
+    assert index.elsewhere_dense.ntotal == len(index.elsewhere_rows) == manifest["elsewhere"] > 300
+    elsewhere = {"我想把住房公积金提出来付房租，可以吗": "12329", "年终奖发了2万要扣多少个税": "12366", "結婚證要去邊度辦": "民政"}
+    for question, agency in elsewhere.items():
+        result = model_retriever.search(question, 5)
+        answer = compose(question, result, index.by_id)
+        assert not result.answerable and agency in result.pointer and agency in answer.text and not answer.answerable, question
+    for question in ["被公司辞退了能领失业金吗", "招聘只要男的，这算歧视吗"]:
+        result = model_retriever.search(question, 5)
+        assert result.answerable and not result.pointer, question
+
+
+def test_an_edited_elsewhere_file_makes_the_index_stale_and_a_malformed_one_names_its_line(tmp_path, embedder):
+    sources = copy_sources(tmp_path, LAWS / "就业促进法-2015-04-24.txt")
+    topics = tmp_path / "elsewhere.yaml"
+    topics.write_text("- topic: 住房公积金\n  ask: 当地住房公积金管理中心\n  questions: [公积金怎么提取]\n", "utf-8")
+    settings = KnowledgeSettings(index_dir=tmp_path / "i", sources_dir=sources, elsewhere=topics)
+    build(settings, embedder, progress=False)
+    key = current_key(settings)
+    assert [q for _, q in load(settings).elsewhere_rows] == ["公积金怎么提取"] and load(settings).elsewhere_topics[0].ask == "当地住房公积金管理中心"
+    topics.write_text("- topic: 住房公积金\n  ask: 当地住房公积金管理中心\n  questions: [公积金怎么提取]\n- topic: 个税\n  questions: [个税怎么退]\n", "utf-8")
+    assert index_key(settings, embedder) != key
+    with pytest.raises(SourceError) as err:
+        build(settings, embedder, progress=False)
+    assert err.value.path == str(topics) and err.value.line == 4 and "'ask'" in err.value.reason
+    assert current_key(settings) == key  # the failed build left the previous index current

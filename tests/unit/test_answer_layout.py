@@ -30,6 +30,8 @@ DATES = {"yf2017-101": Document("粤府〔2017〕101号", TITLE, "广东省人�
     ("申请要交什么材料", "procedure"),
     ("见习补贴要满足什么条件", "eligibility"),
     ("就业见习补贴发几个月", "duration"),
+    ("新开的公司要在多少天内去办社保登记", "duration"),  # 多少 before a unit of time asks how long
+    ("交了多少年社保能领多少钱", "amount"),
     ("离校几年内还能领见习补贴", "eligibility"),  # a duration after a status word asks who qualifies
     ("失业快几个月了能领失业金吗", "eligibility"),
     ("这个政策现在还有效吗", "validity"),

@@ -99,3 +99,14 @@ def test_a_question_is_matched_on_what_the_citizen_wrote_not_the_synonym_expansi
     embedded.clear()
     assert curator.apply(result, fake_retriever).pointer == "甲"
     assert embedded and not any("（" in t for t in embedded)  # links compare the cleaned questions: a growing lexicon cannot move them
+
+
+def test_a_link_overrides_a_pointer_from_the_shipped_elsewhere_topics(fake_retriever):
+    """A result refused as answered elsewhere (knowledge/elsewhere.py) that staff linked to a clause quotes the clause."""
+    from dataclasses import replace
+
+    clause = fake_retriever.index.clauses[7]
+    result = replace(fake_retriever.search("护照过期了去哪里换", 5), answerable=False, pointer="关于护照，请咨询出入境管理部门。")
+    linked = curator_of([Curation(1, LINK, ("护照过期了去哪里换",), clause.clause_id, clause.text)], [1]).apply(result, fake_retriever)
+    answer = compose("护照过期了去哪里换", linked, fake_retriever.index.by_id)
+    assert answer.answerable and answer.hits[0].clause.clause_id == clause.clause_id and "出入境" not in answer.text

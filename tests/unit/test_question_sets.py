@@ -109,9 +109,18 @@ def _asked_questions() -> list[str]:
     return [q for path in sorted(SOURCES.glob("*.questions.yaml")) for e in yaml.safe_load(path.read_text("utf-8")) for q in e["questions"]]
 
 
+def _elsewhere_questions() -> list[str]:
+    """The shipped data/elsewhere.yaml → every example of a question answered elsewhere (knowledge/elsewhere.py)."""
+    from knowledge import elsewhere
+    from knowledge.config import KnowledgeSettings
+
+    return [q for _, q in elsewhere.rows(elsewhere.load(KnowledgeSettings().elsewhere))]
+
+
 def test_asked_questions_do_not_echo_any_benchmark_question():
-    """The questions clauses answer were written from the documents alone; one that nearly repeats a question of a
-    tuning or evaluation set would make that set's figure a lookup, so it may not be shipped."""
+    """The questions clauses answer, and those answered elsewhere, were written from the documents alone; one that
+    nearly repeats a question of a tuning or evaluation set would make that set's figure a lookup, so it may not be
+    shipped."""
     import difflib
 
     from knowledge.normalize import clean_query
@@ -122,6 +131,7 @@ def test_asked_questions_do_not_echo_any_benchmark_question():
         bench += [clean_query(q, 500) for q in [c.q for c in qs.cases] + qs.out_of_scope]
     asked = _asked_questions()
     assert len(asked) > 1000
+    asked += _elsewhere_questions()
     echoes = []
     for a in {clean_query(q, 500) for q in asked}:
         matcher = difflib.SequenceMatcher(None, "", a)  # the second sequence is the one difflib indexes once
