@@ -84,7 +84,8 @@ def compose(question: str, result: SearchResult, documents: Mapping[str, Documen
     clauses = [h.clause for h in chosen]
     lines = [replaced_line(result, documents) + lead, *(f"「{c.text}」" for c in clauses), "出处：" + "；".join(short_source(h.clause, h.doc_title) for h in chosen)]
     lines.append(ask + currency_notice(clauses, documents, today, advice=not ask))
-    return Answer("\n".join(lines), chosen, True, kind, specific)
+    answered = result.answerable or kind not in qtype.FIGURES  # an amount or age the documents do not state: no answer
+    return Answer("\n".join(lines), chosen, answered, kind, specific)
 
 
 def _unsure(result: SearchResult, documents: Mapping[str, Document], kind: str) -> Answer:

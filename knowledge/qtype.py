@@ -16,8 +16,8 @@ from knowledge.normalize import clean_query
 # 「交了多少年能领多少钱」 for an amount.
 CUES: dict[str, str] = {
     "age": r"多少岁|几岁|多少周岁|多大年龄|多大年纪|多大岁数|年龄是多少|年龄多少",
-    "amount": r"多少钱|多少(?!天|年|个月|日|周|个工作日)|几多|金额|补多少|给多少|几块|几千|几万|几百|比例|额度|标准是|什么标准|啥标准",
-    "duration": r"多久|多长时间|多长|几年|几个月|几天|多少天|多少年|多少个月|多少日|多少周|多少个工作日|期限|什么时候|啥时候|何时|最长",
+    "amount": r"多少钱|多少(?!天|年|个月|日|周|个工作日)|几多(?!天|年|个月|日|周|个工作日)|金额|补多少|给多少|几块|几千|几万|几百|比例|额度|标准是|什么标准|啥标准",
+    "duration": r"多久|多长时间|多长|几年|几个月|几天|多少天|多少年|多少个月|多少日|多少周|多少个工作日|几多天|几多日|几多年|几多个月|期限|什么时候|啥时候|何时|最长",
     "place": r"去哪|在哪|哪里|哪儿|找谁|哪个部门|什么部门|什么地方|啥地方|窗口",
     "procedure": r"怎么申请|如何申请|怎么办理|如何办理|怎么领|如何领|怎样申请|怎么报名|怎么弄|咋申请|咋办理|咋领"
                  r"|申请流程|办理流程|流程|手续|材料|步骤|程序",
@@ -42,6 +42,10 @@ STATES: dict[str, re.Pattern] = {
     "validity": re.compile(r"[0-9]{4}\s*年|有效期|期限|截至|起施行|之日起"),
 }
 
+# A question asking for one of these is not answered by a clause that does not state it (retrieve.py `answerable`):
+# their STATES patterns are figures with units. Durations are not among them: 「那几年算不算工龄」 asks whether.
+FIGURES = ("age", "amount")
+
 NOT_STATED: dict[str, str] = {
     "age": "政策文件没有规定具体年龄。",
     "amount": "政策文件没有规定具体金额（标准）。",
@@ -59,8 +63,13 @@ def classify(question: str) -> str | None:
     question = clean_query(question, len(question) + 1)
     for kind, cue in _CUES.items():
         if match := cue.search(question):
+            if kind == "amount" and _METHOD.search(question):
+                return None  # 「标准是怎么定的」 asks how a figure is set: a rule that says how answers it
             return "eligibility" if kind == "duration" and _after_status(question, match.start()) else kind
     return None
+
+
+_METHOD = re.compile(r"怎么定|怎样定|如何定|点定|怎么确定|如何确定|按什么|照什么|依据什么|怎么算出来|怎么计算|如何计算")
 
 
 def _after_status(question: str, at: int) -> bool:

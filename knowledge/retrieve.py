@@ -9,7 +9,8 @@ weighted IDF coverage of the question's words (synonyms count for the colloquial
 found by BM25 alone gets its own cosine. Then the document step (knowledge/docrank.py): which
 document is asked about, and which article inside it. `answerable` compares a linear confidence
 (best cosine, coverage of the top clauses, share of words the documents never use) with a
-threshold. Weights and threshold are data (lexicon/calibration.yaml), written by
+threshold; a question asking for an amount or an age is answered only by a clause stating one (knowledge/qtype.py).
+Weights and threshold are data (lexicon/calibration.yaml), written by
 benchmarks/calibrate.py from the tuning question sets.
 """
 
@@ -273,7 +274,8 @@ class Retriever:
         evidence["confidence"] = confidence(evidence, cal)
         answering = states.same_document([(clauses[i].doc_id, self._search_text(i)) for i in shown[:CONCEPT_DEPTH]])
         key, absent = concepts.check(clean, answering, self.tokenizer, self.lexicon)
-        answerable = evidence["confidence"] >= cal.threshold and not absent
+        unstated = kind in qtype.FIGURES and bool(shown) and not qtype.states(kind, clauses[shown[0]].text)  # 「多少钱」, no figure
+        answerable = evidence["confidence"] >= cal.threshold and not absent and not unstated
         pointer = topic.pointer if topic is not None and not answerable and evidence["elsewhere"] > 0 else ""
         near = evidence["confidence"] + cal.elsewhere_weight * evidence["elsewhere"] >= cal.related_threshold  # the clause is near, wherever the answer is
         result = SearchResult(query, answerable, [self._hit(i, fused[i]) for i in shown[:k]], evidence, key, absent, pointer=pointer,

@@ -59,3 +59,13 @@ def test_question_about_the_old_rule_is_told_it_was_replaced(knowledge):
     assert "1996年5月15日通过版" in text and "已被修订" in text and "2022年4月20日修订版" in text
     degraded = answer_from_retrieval(knowledge, OLD_RULE)
     assert "已被修订" in degraded.text and OLD not in {c["doc_id"] for c in degraded.citations}
+
+
+def test_an_amount_the_law_does_not_state_is_not_an_answer(knowledge):
+    """社会保险法 第三十八条 lists 住院伙食补助费 but gives no figure: the citizen is told so, with that clause and where to
+    ask, and the reply is not counted as an answer (nor offered as one to staff figures)."""
+    result = knowledge.search("工伤住院期间伙食补助每天给多少钱", 3)
+    assert not result.answerable and result.hits[0].clause.path[-1] == "第三十八条"
+    messages, _ = run(ActionAnswerPolicy(), tracker("工伤住院期间伙食补助每天给多少钱"))
+    assert messages[0]["text"].startswith("政策文件没有规定具体金额") and messages[0]["custom"]["answerable"] is False
+    assert cited_ids(messages) == ["shbxf-2018-12-29"] and any(b["payload"] == "/human_handoff" for b in messages[0]["buttons"])

@@ -32,6 +32,7 @@ DATES = {"yf2017-101": Document("粤府〔2017〕101号", TITLE, "广东省人�
     ("就业见习补贴发几个月", "duration"),
     ("新开的公司要在多少天内去办社保登记", "duration"),  # 多少 before a unit of time asks how long
     ("交了多少年社保能领多少钱", "amount"),
+    ("失业保险金的标准是怎么定的", None),  # how a figure is set: a rule saying how answers it
     ("离校几年内还能领见习补贴", "eligibility"),  # a duration after a status word asks who qualifies
     ("失业快几个月了能领失业金吗", "eligibility"),
     ("这个政策现在还有效吗", "validity"),
@@ -114,7 +115,8 @@ def test_missing_concept_is_named_and_nothing_quoted():
 
 def test_unsure_retrieval_still_says_what_is_not_specified_when_the_concept_is_there():
     unsure = _result((LOAN, 0.8), answerable=False, key=["创业担保贷款"])
-    assert compose("创业担保贷款能贷多少钱", unsure, DATES, TODAY).text.startswith("政策文件没有规定具体金额")
+    amount = compose("创业担保贷款能贷多少钱", unsure, DATES, TODAY)
+    assert amount.text.startswith("政策文件没有规定具体金额") and not amount.answerable  # an unstated amount is no answer
     assert not compose("创业担保贷款的事", unsure, DATES, TODAY).answerable  # no specific asked: honest no
 
 
