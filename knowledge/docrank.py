@@ -13,7 +13,8 @@ one a NEIGHBOURING article wins (every article of 失业保险条例 says 失业
 4. a question asking for an age, an amount or a duration (knowledge/qtype.py) is answered by the clause that
    states that figure OF what was asked: clauses gain stated_weight × the question's word coverage of
    the one sentence part (between ，；。) that states such a figure (「失业金每个月多少」: 第十九条's
-   「失业保险金…最低工资标准的百分之九十按月计发」, not 第二十条's 求职补贴 「标准为…百分之十五」).
+   「失业保险金…最低工资标准的百分之九十按月计发」, not 第二十条's 求职补贴 「标准为…百分之十五」); for an amount, a
+   part naming 「X的标准」 counts too (a national law says who sets it: 社会保险法 第四十七条).
 Weights are calibration data (knowledge/lexicon/calibration.yaml). Plain library: no model here.
 """
 
@@ -29,6 +30,9 @@ from knowledge.types import Clause
 
 PENALTY_CHAPTER = re.compile(r"法律责任|罚\s*则")
 FIGURE_KINDS = ("age", "amount", "duration")  # the question types whose answer is a figure a sentence part states
+# 「失业保险金的标准，由省、自治区、直辖市人民政府确定」: where a law gives no figure, the part naming the amount's
+# standard is the answer to 「每个月能领多少」 (not 「按月发放」 nor 「能领几个月」, which m3e-small puts nearer).
+NAMED_STANDARD = "的标准"
 _PART = re.compile(r"[，,；;。\n]")
 # A question about consequences (the synonyms turn 怎么处理/罚多少 into 法律责任/罚款).
 PENALTY_ASKED = ("法律责任", "罚", "违法", "违反", "责任", "处分", "赔偿", "追究")
@@ -118,7 +122,8 @@ def asks_penalty(words: Words) -> bool:
 def stated_coverage(kind: str, words: Words, text: str) -> float:
     """A question type, its words and a clause's text → the best word coverage of a sentence part (between
     ，；。) that states that kind of figure; 0 when no part does."""
-    return max((coverage(words, part) for part in _PART.split(text) if STATES[kind].search(part)), default=0.0)
+    return max((coverage(words, part) for part in _PART.split(text) if STATES[kind].search(part) or (kind == "amount" and NAMED_STANDARD in part)),
+               default=0.0)
 
 
 def coverage(words: Words, text: str) -> float:

@@ -28,6 +28,9 @@ def test_unemployment_benefit_in_guangzhou(knowledge):
 def test_guangdong_regulation_is_not_cited_outside_guangdong(knowledge):
     messages, _ = run(ActionAnswerPolicy(), tracker("失业了每个月能领多少失业金", slots={"region": "北京"}))
     assert "gdssybxtl-2022-06-01" not in cited_ids(messages)
+    # the national rule on the amount: who sets the standard (社会保险法 第四十七条, 失业保险条例 第十八条)
+    messages, _ = run(ActionAnswerPolicy(), tracker("失业金每个月能领多少", slots={"region": "郑州"}))
+    assert "《中华人民共和国社会保险法》第四十七条" in messages[0]["text"] and "gdssybxtl-2022-06-01" not in cited_ids(messages)
 
 
 def test_men_only_hiring_is_article_27(knowledge):

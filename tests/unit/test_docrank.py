@@ -94,3 +94,14 @@ def test_an_amount_question_prefers_the_clause_stating_the_figure_of_what_was_as
     assert max(step.rerank(fused, asked, figure, "amount").items(), key=lambda kv: kv[1])[0] == 1
     assert step.rerank(fused, asked, figure, None) == fused  # a yes/no question: no figure asked
     assert step.rerank(fused, asked, OFF, "amount") == fused
+
+
+def test_where_a_law_gives_no_figure_the_part_naming_the_standard_answers_an_amount_question():
+    """「失业金每个月能领多少」 under national law: 「失业保险金的标准，由…确定」, not 「按月发放」 (the words 每个月 match)."""
+    bodies = ["失业保险金由社会保险经办机构按月发放。", "失业保险金的标准，由省、自治区、直辖市人民政府确定。"]
+    step = DocumentIndex(["sy", "sy"], [b + "失业保险条例" for b in bodies], {"sy": "失业保险条例"}, [False, False], bodies)
+    asked = [(1.0, ["失业金", "失业保险金"]), (1.0, ["每个月", "按月"]), (1.0, ["领多少", "标准", "计发"])]
+    fused = {0: 1.05, 1: 1.0}
+    figure = DocWeights(0.0, 0.0, 0.0, 0.0, stated_weight=0.15)
+    assert max(step.rerank(fused, asked, figure, "amount").items(), key=lambda kv: kv[1])[0] == 1
+    assert step.rerank(fused, asked, figure, "duration") == fused  # 「能领多久」 is not answered by who sets the amount
