@@ -30,9 +30,10 @@ from knowledge.types import Clause
 
 PENALTY_CHAPTER = re.compile(r"法律责任|罚\s*则")
 FIGURE_KINDS = ("age", "amount", "duration")  # the question types whose answer is a figure a sentence part states
-# 「失业保险金的标准，由省、自治区、直辖市人民政府确定」: where a law gives no figure, the part naming the amount's
-# standard is the answer to 「每个月能领多少」 (not 「按月发放」 nor 「能领几个月」, which m3e-small puts nearer).
-NAMED_STANDARD = "的标准"
+# What a sentence part must contain to state each kind of figure: knowledge/qtype.STATES, and for an amount also
+# 「X的标准」 — 「失业保险金的标准，由省、自治区、直辖市人民政府确定」: where a law gives no figure, who sets the standard
+# answers 「每个月能领多少」 (not 「按月发放」 nor 「能领几个月」, which m3e-small puts nearer).
+PART_STATES = STATES | {"amount": re.compile(f"{STATES['amount'].pattern}|的标准")}
 _PART = re.compile(r"[，,；;。\n]")
 # A question about consequences (the synonyms turn 怎么处理/罚多少 into 法律责任/罚款).
 PENALTY_ASKED = ("法律责任", "罚", "违法", "违反", "责任", "处分", "赔偿", "追究")
@@ -122,8 +123,7 @@ def asks_penalty(words: Words) -> bool:
 def stated_coverage(kind: str, words: Words, text: str) -> float:
     """A question type, its words and a clause's text → the best word coverage of a sentence part (between
     ，；。) that states that kind of figure; 0 when no part does."""
-    return max((coverage(words, part) for part in _PART.split(text) if STATES[kind].search(part) or (kind == "amount" and NAMED_STANDARD in part)),
-               default=0.0)
+    return max((coverage(words, part) for part in _PART.split(text) if PART_STATES[kind].search(part)), default=0.0)
 
 
 def coverage(words: Words, text: str) -> float:
